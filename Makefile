@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both start with `make install`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install system-packages messages run test lint format ci migrations-check check demo clean
+
+install: system-packages $(STAMP) messages
+
+system-packages:
+	@bash scripts/install-system-packages.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+messages: $(STAMP)
+	@$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+run: install
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py demo_logins
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: install
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_demo
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install
+	$(PY) manage.py check
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+ci: check migrations-check lint test
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

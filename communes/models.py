@@ -1,0 +1,203 @@
+"""The administrative map as it was on every date, and who works on which part of it.
+
+One table holds provinces, district-level and commune-level units. Units are never deleted: a unit that
+was merged away gets `valid_to` and points to its successors, so results recorded under it stay readable.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ntm_portal.text import fold, nfc
+
+# The day the two-tier map took effect (districts abolished, communes merged).
+TWO_TIER_MAP_START = datetime.date(2025, 7, 1)
+
+
+class Region(models.TextChoices):
+    """Socio-economic regions whose thresholds QĐ 1980/2016 and QĐ 318/2022 set apart."""
+
+    TDMNPB = "TDMNPB", _("Northern midlands and mountains")
+    DBSH = "DBSH", _("Red River Delta")
+    BTB = "BTB", _("North Central Coast")
+    DHNTB = "DHNTB", _("South Central Coast")
+    TN = "TN", _("Central Highlands")
+    DNB = "DNB", _("South East")
+    DBSCL = "DBSCL", _("Mekong River Delta")
+
+
+class CommuneGroup(models.IntegerChoices):
+    """Commune groups of QĐ 51/2025 (2026-2030); group 3 = communes of areas II and III."""
+
+    GROUP_1 = 1, _("Group 1 (near urban areas)")
+    GROUP_2 = 2, _("Group 2")
+    GROUP_3 = 3, _("Group 3 (ethnic-minority and mountain areas II, III)")
+
+
+class UnitQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> "UnitQuerySet":
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def existing_in_year(self, year: int) -> "UnitQuerySet":
+        """Units that existed on at least one day of the year."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
+        )
+
+    def current(self) -> "UnitQuerySet":
+        return self.filter(valid_to__isnull=True)
+
+    def communes(self) -> "UnitQuerySet":
+        return self.filter(level=AdministrativeUnit.Level.COMMUNE)
+
+    def in_programme(self) -> "UnitQuerySet":
+        return self.filter(level=AdministrativeUnit.Level.COMMUNE, in_programme=True)
+
+    def within(self, unit: "AdministrativeUnit") -> "UnitQuerySet":
+        """The unit and everything under it (the map is at most three levels deep)."""
+        return self.filter(Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit))
+
+
+class AdministrativeUnit(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District level")
+        COMMUNE = "commune", _("Commune level")
+
+    class Kind(models.TextChoices):
+        PROVINCE = "tinh", _("Province")
+        CENTRAL_CITY = "thanh_pho_tw", _("Centrally governed city")
+        RURAL_DISTRICT = "huyen", _("Rural district")
+        DISTRICT_TOWN = "thi_xa", _("District-level town")
+        PROVINCIAL_CITY = "thanh_pho", _("Provincial city")
+        URBAN_DISTRICT = "quan", _("Urban district")
+        COMMUNE = "xa", _("Commune")
+        WARD = "phuong", _("Ward")
+        TOWNSHIP = "thi_tran", _("Township")
+        SPECIAL_ZONE = "dac_khu", _("Special zone")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    code = models.CharField(_("official code"), max_length=10)
+    name = models.CharField(_("official name"), max_length=120, help_text=_('For example "Xã Hưng Đạo".'))
+    short_name = models.CharField(_("short name"), max_length=100, help_text=_('For example "Hưng Đạo".'))
+    search_name = models.CharField(max_length=120, editable=False, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True, help_text=_("Empty: since before records."))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty: still exists."))
+    successors = models.ManyToManyField(
+        "self",
+        verbose_name=_("successor units"),
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
+    )
+    region = models.CharField(_("socio-economic region"), max_length=8, choices=Region.choices, blank=True)
+    applied_region = models.CharField(
+        _("region applied for thresholds"),
+        max_length=8,
+        choices=Region.choices,
+        blank=True,
+        help_text=_(
+            "Empty: the unit's own region. QĐ 318/QĐ-TTg judges especially difficult communes "
+            "by the thresholds of the Northern midlands and mountains wherever they are."
+        ),
+    )
+    commune_group = models.PositiveSmallIntegerField(
+        _("commune group (2026-2030)"), choices=CommuneGroup.choices, null=True, blank=True
+    )
+    is_border = models.BooleanField(_("border commune"), default=False)
+    is_especially_difficult = models.BooleanField(_("especially difficult commune"), default=False)
+    in_programme = models.BooleanField(
+        _("in the NTM programme"), default=False, help_text=_("Communes (xã) are; wards and townships are not.")
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["level", "code"]
+        constraints = [
+            # A code names one unit per map: the two-tier map of 1/7/2025 reuses numbers for other places.
+            models.UniqueConstraint(
+                fields=["level", "code"], condition=Q(valid_from__isnull=True), name="unit_code_unique_first_map"
+            ),
+            models.UniqueConstraint(fields=["level", "code", "valid_from"], name="unit_code_unique_per_map"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_range_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["parent", "level"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = nfc(self.name)
+        self.short_name = nfc(self.short_name)
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def threshold_region(self) -> str:
+        """The region whose thresholds apply: the applied region when one is set."""
+        return self.applied_region or self.region
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def district(self) -> "AdministrativeUnit | None":
+        if self.level == self.Level.COMMUNE and self.parent and self.parent.level == self.Level.DISTRICT:
+            return self.parent
+        return None
+
+    def province(self) -> "AdministrativeUnit":
+        unit = self
+        while unit.parent_id is not None:
+            unit = unit.parent
+        return unit
+
+
+class Membership(models.Model):
+    """A person's role on a unit; their scope is that unit and everything under it."""
+
+    class Role(models.TextChoices):
+        PROVINCE_STAFF = "province_staff", _("Province coordination-office staff")
+        DISTRICT_STAFF = "district_staff", _("District coordination-office staff")
+        COMMUNE_OFFICIAL = "commune_official", _("Commune official")
+        LEADER = "leader", _("Leader")
+        ADMIN = "admin", _("Administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"

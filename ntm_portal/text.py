@@ -1,0 +1,18 @@
+"""Vietnamese text at the edges of the system: normalise to NFC, fold for search and matching."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str) -> str:
+    """NFC with non-breaking spaces turned into plain ones and runs of spaces collapsed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value).replace("\u00a0", " ")).strip()
+
+
+def fold(value: str) -> str:
+    """Lower case without diacritics: "Hưng Đạo" and "hung  dao" fold to the same key."""
+    decomposed = unicodedata.normalize("NFD", nfc(value).replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return stripped.lower()
