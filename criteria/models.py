@@ -63,6 +63,14 @@ class CriteriaSet(models.Model):
     tier = models.CharField(_("tier"), max_length=15, choices=Tier.choices)
     assessed_level = models.CharField(_("assessed level"), max_length=10, choices=AssessedLevel.choices)
     threshold_dimension = models.CharField(_("thresholds vary by"), max_length=15, choices=Dimension.choices)
+    honours_applied_region = models.BooleanField(
+        _("judges by the applied region"),
+        default=False,
+        help_text=_(
+            "QĐ 318/QĐ-TTg judges especially difficult communes by the thresholds of the Northern midlands "
+            "and mountains wherever they are; other sets use the commune's own region."
+        ),
+    )
     criteria_count_declared = models.PositiveSmallIntegerField(_("criteria (declared)"), null=True, blank=True)
     indicator_count_declared = models.PositiveSmallIntegerField(_("indicators (declared)"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -209,7 +217,12 @@ class Assessment(models.Model):
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -81,7 +81,7 @@ class FundingRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} · {self.source} · {self.amount_vnd:,} đ"
+        return f"{self.unit} · {self.source} · {self.year_from}-{self.year_to}"
 
 
 class InKindContribution(models.Model):

@@ -93,6 +93,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ntm_portal.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

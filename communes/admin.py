@@ -1,0 +1,120 @@
+import datetime
+
+from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import TWO_TIER_MAP_START, AdministrativeUnit, Membership
+from ntm_portal.text import fold
+
+LAST_DAY_OF_THREE_TIER_MAP = TWO_TIER_MAP_START - datetime.timedelta(days=1)
+
+
+class FoldedNameSearchMixin:
+    """Also match unit names typed without diacritics: "hung dao" finds "Xã Hưng Đạo".
+
+    Every word of the term must occur in the folded name, as Django's own search requires of each word.
+    """
+
+    folded_name_field = "unit__search_name"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        words = fold(search_term).split()
+        if words:
+            lookup = f"{self.folded_name_field}__icontains"
+            results |= queryset.filter(*(Q(**{lookup: word}) for word in words))
+        return results, may_have_duplicates
+
+
+class ValidOnFilter(admin.SimpleListFilter):
+    title = _("valid on")
+    parameter_name = "valid_on"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("current", _("Current (still exists)")),
+            ("three_tier", _("Three-tier map (until 30/6/2025)")),
+            ("two_tier", _("Two-tier map (from 1/7/2025)")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.current()
+        if self.value() == "three_tier":
+            return queryset.valid_on(LAST_DAY_OF_THREE_TIER_MAP)
+        if self.value() == "two_tier":
+            return queryset.valid_on(TWO_TIER_MAP_START)
+        return queryset
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["user", "role"]
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    folded_name_field = "search_name"
+    list_display = ["name", "code", "level", "kind", "parent", "valid_from", "valid_to", "region", "in_programme"]
+    list_filter = [
+        "level",
+        "kind",
+        "in_programme",
+        "region",
+        "commune_group",
+        "is_border",
+        "is_especially_difficult",
+        ValidOnFilter,
+    ]
+    list_select_related = ["parent"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent", "successors"]
+    readonly_fields = ["predecessor_links"]
+    fieldsets = [
+        (None, {"fields": ["level", "kind", "code", "name", "short_name", "parent"]}),
+        (_("Validity"), {"fields": ["valid_from", "valid_to", "successors", "predecessor_links"]}),
+        (
+            _("Programme"),
+            {
+                "fields": [
+                    "in_programme",
+                    "region",
+                    "applied_region",
+                    "commune_group",
+                    "is_border",
+                    "is_especially_difficult",
+                ]
+            },
+        ),
+    ]
+    inlines = [MembershipInline]
+
+    @admin.display(description=_("predecessor units"))
+    def predecessor_links(self, unit: AdministrativeUnit) -> str:
+        predecessors = unit.predecessors.order_by("level", "code")
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                ((reverse("admin:communes_administrativeunit_change", args=[p.pk]), p.name) for p in predecessors),
+            )
+            or "—"
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    list_display = ["user", "role", "unit", "unit_level"]
+    list_filter = ["role", "unit__level"]
+    list_select_related = ["user", "unit"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email", "unit__name", "unit__code"]
+    autocomplete_fields = ["user", "unit"]
+
+    @admin.display(description=_("unit level"), ordering="unit__level")
+    def unit_level(self, membership: Membership) -> str:
+        return membership.unit.get_level_display()

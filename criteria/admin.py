@@ -1,0 +1,199 @@
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from django.forms import Textarea
+from django.utils.translation import gettext_lazy as _
+
+from communes.admin import FoldedNameSearchMixin
+from criteria.models import (
+    Assessment,
+    CriteriaSet,
+    Criterion,
+    CriterionResult,
+    Indicator,
+    IndicatorValue,
+    Recognition,
+    Target,
+    Threshold,
+)
+
+# Indicator texts and notes run to a few lines; full-size textareas make tabular inlines unreadable.
+COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
+
+
+class WithdrawnFilter(admin.SimpleListFilter):
+    title = _("withdrawn")
+    parameter_name = "withdrawn"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(withdrawn_on__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(withdrawn_on__isnull=True)
+        return queryset
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    fields = ["number", "name", "name_en", "group"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "decision_number",
+        "tier",
+        "assessed_level",
+        "period_start",
+        "period_end",
+        "issuing_unit",
+        "criteria_count",
+        "criteria_count_declared",
+    ]
+    list_filter = ["tier", "assessed_level", "issuing_level", "threshold_dimension", "period_start"]
+    list_select_related = ["issuing_unit"]
+    search_fields = ["code", "name", "decision_number"]
+    autocomplete_fields = ["issuing_unit", "parent"]
+    inlines = [CriterionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(criteria_total=Count("criteria"))
+
+    @admin.display(description=_("criteria (entered)"), ordering="criteria_total")
+    def criteria_count(self, criteria_set: CriteriaSet) -> int:
+        return criteria_set.criteria_total
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ["code", "position", "text", "kind", "unit", "comparison", "verified"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "criteria_set", "group"]
+    list_display_links = ["number", "name"]
+    list_filter = ["criteria_set"]
+    list_select_related = ["criteria_set"]
+    search_fields = ["name", "name_en", "group", "criteria_set__code", "criteria_set__name"]
+    autocomplete_fields = ["criteria_set"]
+    inlines = [IndicatorInline]
+
+
+class ThresholdInline(admin.TabularInline):
+    model = Threshold
+    fields = ["applies_to", "year_from", "year_to", "value", "parts", "verified", "source"]
+    formfield_overrides = {models.JSONField: {"widget": Textarea(attrs={"rows": 2, "cols": 30})}}
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_text", "criterion", "criteria_set", "kind", "comparison", "verified"]
+    list_filter = ["kind", "verified", "code_verified", "criterion__criteria_set"]
+    list_select_related = ["criterion__criteria_set"]
+    search_fields = ["code", "text", "criterion__name", "criterion__criteria_set__code"]
+    autocomplete_fields = ["criterion"]
+    inlines = [ThresholdInline]
+
+    @admin.display(description=_("indicator"), ordering="text")
+    def short_text(self, indicator: Indicator) -> str:
+        return indicator.text[:100]
+
+    @admin.display(description=_("criteria set"), ordering="criterion__criteria_set")
+    def criteria_set(self, indicator: Indicator) -> CriteriaSet:
+        return indicator.criterion.criteria_set
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "applies_to", "year_from", "year_to", "value", "verified"]
+    list_filter = ["applies_to", "verified", "indicator__criterion__criteria_set"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__code", "indicator__text", "applies_to", "value"]
+    autocomplete_fields = ["indicator"]
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    fields = ["indicator", "number", "flag", "parts", "note"]
+    autocomplete_fields = ["indicator"]
+    formfield_overrides = {**COMPACT_TEXT, models.JSONField: {"widget": Textarea(attrs={"rows": 2, "cols": 30})}}
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator")
+
+
+class CriterionResultInline(admin.TabularInline):
+    model = CriterionResult
+    fields = ["criterion", "is_met", "method", "computed_is_met", "override_reason"]
+    autocomplete_fields = ["criterion"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    list_display = ["unit", "year", "criteria_set", "status", "version", "updated_at", "updated_by"]
+    list_filter = ["year", "status", "criteria_set"]
+    list_select_related = ["unit", "criteria_set", "updated_by"]
+    search_fields = ["unit__name", "unit__code"]
+    autocomplete_fields = ["unit", "criteria_set"]
+    readonly_fields = ["updated_at", "updated_by"]
+    inlines = [IndicatorValueInline, CriterionResultInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    folded_name_field = "assessment__unit__search_name"
+    list_display = ["assessment", "indicator", "number", "flag", "parts"]
+    list_filter = ["assessment__year", "assessment__criteria_set"]
+    list_select_related = ["assessment__unit", "indicator"]
+    search_fields = ["assessment__unit__name", "assessment__unit__code", "indicator__code"]
+    autocomplete_fields = ["assessment", "indicator"]
+
+
+@admin.register(CriterionResult)
+class CriterionResultAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    folded_name_field = "assessment__unit__search_name"
+    list_display = ["assessment", "criterion", "is_met", "method", "computed_is_met"]
+    list_filter = ["method", "is_met", "assessment__year", "assessment__criteria_set"]
+    list_select_related = ["assessment__unit", "criterion"]
+    search_fields = ["assessment__unit__name", "assessment__unit__code", "criterion__name"]
+    autocomplete_fields = ["assessment", "criterion"]
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    list_display = ["unit", "tier", "year", "decision_number", "decision_date", "withdrawn_on"]
+    list_filter = ["tier", "year", WithdrawnFilter]
+    list_select_related = ["unit"]
+    search_fields = ["unit__name", "unit__code", "decision_number"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Target)
+class TargetAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    list_display = ["unit", "year", "tier", "criteria_count", "source_decision"]
+    list_filter = ["year", "tier"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__name", "unit__code", "source_decision"]
+    autocomplete_fields = ["unit"]

@@ -1,0 +1,65 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib import admin
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+
+from communes.admin import FoldedNameSearchMixin
+from funding.models import FundingRecord, FundingSource, InKindContribution
+
+ONE_MILLION = Decimal(1_000_000)
+CENT = Decimal("0.01")
+
+
+def million_dong(amount_vnd: int | None) -> str:
+    """An amount in đồng as reports show it: million đồng, two decimals, grouped ("31.690,35" in Vietnamese)."""
+    if amount_vnd is None:
+        return "—"
+    millions = (Decimal(amount_vnd) / ONE_MILLION).quantize(CENT, rounding=ROUND_HALF_UP)
+    # Grouping is forced: Django's Vietnamese formats define no NUMBER_GROUPING.
+    return numberformat.format(
+        millions,
+        decimal_sep=get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=2,
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "parent", "position", "is_credit", "is_budget", "disabled_on"]
+    list_filter = ["is_credit", "is_budget", ("disabled_on", admin.EmptyFieldListFilter), "parent"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(FundingRecord)
+class FundingRecordAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    list_display = ["unit", "source", "kind", "year_from", "year_to", "amount_million", "criterion", "project"]
+    list_filter = ["source", "kind", "year_from"]
+    list_select_related = ["unit", "source", "criterion"]
+    search_fields = ["unit__name", "unit__code", "source__name", "project"]
+    autocomplete_fields = ["unit", "source", "criterion"]
+    readonly_fields = ["amount_million"]
+
+    @admin.display(description=_("amount (million đồng)"), ordering="amount_vnd")
+    def amount_million(self, record: FundingRecord) -> str:
+        return million_dong(record.amount_vnd)
+
+
+@admin.register(InKindContribution)
+class InKindContributionAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    list_display = ["unit", "kind", "year_from", "year_to", "quantity", "value_million", "description"]
+    list_filter = ["kind", "year_from"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__name", "unit__code", "description"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["value_million"]
+
+    @admin.display(description=_("value (million đồng)"), ordering="value_vnd")
+    def value_million(self, contribution: InKindContribution) -> str:
+        return million_dong(contribution.value_vnd)

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from ntm_portal.demo.loading import demo_is_loaded, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the Cao Bằng demo: units, criteria, results 2016-2025, recognitions, funding, demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when results are already loaded.")
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if if_empty and demo_is_loaded():
+            self.stdout.write(_("Results are already loaded; the demo data was not loaded again."))
+            return
+        report = demo_load(stdout=self.stdout)
+        for line in report.lines():
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(_("The Cao Bằng demo data is loaded.")))
