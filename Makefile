@@ -25,7 +25,7 @@ messages: $(STAMP)
 run: install
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo --if-empty
-	$(PY) manage.py demo_logins
+	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: install

@@ -181,7 +181,9 @@ def _trajectory(count_2021: int, recognised_in: int | None, rng: random.Random) 
 
     counts = {REFERENCE_YEAR: count_2021}
     for year in range(REFERENCE_YEAR - 1, FIRST_YEAR - 1, -1):
-        counts[year] = max(2, min(counts[year + 1], guess(year)))
+        # Seed 002: by the end of 2018 no commune met fewer than 5 criteria.
+        floor = 5 if year >= 2018 else 2
+        counts[year] = max(floor, min(counts[year + 1], guess(year)))
     for year in range(REFERENCE_YEAR + 1, LAST_YEAR + 1):
         counts[year] = min(18, max(counts[year - 1], guess(year)))
     return dict(sorted(counts.items()))

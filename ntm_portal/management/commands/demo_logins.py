@@ -8,7 +8,10 @@ from ntm_portal.demo.accounts import ACCOUNTS, DEMO_PASSWORD
 class Command(BaseCommand):
     help = "Print the demo accounts and their password."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the portal is served.")
+
+    def handle(self, *args, url: str, **options):
         existing = set(get_user_model().objects.values_list("username", flat=True))
         self.stdout.write(_("Demo accounts (shared password: %(password)s):") % {"password": DEMO_PASSWORD})
         for account in ACCOUNTS:
@@ -16,4 +19,4 @@ class Command(BaseCommand):
                 continue
             where = _("admin at /admin/") if account.can_use_admin else _("portal pages (no access to /admin/)")
             self.stdout.write(f"  {account.username:<16} {account.full_name:<28} {where}")
-        self.stdout.write(_("Open http://127.0.0.1:8000/admin/"))
+        self.stdout.write(_("Open %(url)s") % {"url": url})
