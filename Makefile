@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 messages: $(STAMP)
-	@$(PY) manage.py compilemessages --ignore=.venv -v 0
+	@if [ -n "$$(find locale -name '*.po' 2>/dev/null)" ]; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 
 run: install
 	$(PY) manage.py migrate --no-input -v 0
