@@ -25,6 +25,7 @@ from django.db import transaction
 
 from communes.models import TWO_TIER_MAP_START, AdministrativeUnit
 from communes.regions import THREE_TIER_REGIONS, TWO_TIER_REGIONS
+from ntm_portal.bulk import UpsertCount, bulk_upsert
 from ntm_portal.text import fold, nfc
 
 THREE_TIER = "three-tier"
@@ -76,15 +77,8 @@ class UnitRecord:
 
 
 @dataclass
-class LevelCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
 class LoadReport:
-    levels: dict[str, LevelCounts] = field(default_factory=lambda: {level: LevelCounts() for level in Level.values})
+    levels: dict[str, UpsertCount] = field(default_factory=lambda: {level: UpsertCount() for level in Level.values})
     successors_created: int = 0
     successors_existing: int = 0
     # Links whose other end is not in the database (a province loaded alone, or one map only).
@@ -253,43 +247,30 @@ def _units_upsert(*, records: list[UnitRecord], report: LoadReport, loaded_all: 
         level_records = [record for record in records if record.level == level]
         if not level_records:
             continue
-        existing_rows = AdministrativeUnit.objects.filter(level=level).only(
-            "id", "level", "code", "valid_from", *_OWNED_FIELDS
-        )
+        scope = AdministrativeUnit.objects.filter(level=level).only("id", "level", "code", "valid_from", *_OWNED_FIELDS)
         if not loaded_all:
-            existing_rows = existing_rows.filter(code__in={record.code for record in level_records})
-        existing = {(unit.level, unit.code, unit.valid_from): unit for unit in existing_rows}
-        to_create, to_update = [], []
-        for record in level_records:
-            values = {
-                "name": record.name,
-                "short_name": record.short_name,
-                # bulk_create and bulk_update skip save(), which is where search_name is usually filled.
-                "search_name": fold(record.name),
-                "kind": record.kind,
-                "parent_id": ids[record.parent] if record.parent else None,
-                "valid_to": record.valid_to,
-                "region": record.region,
-                "in_programme": record.kind == Kind.COMMUNE,
-            }
-            unit = existing.get(record.key)
-            if unit is None:
-                to_create.append(
-                    AdministrativeUnit(level=level, code=record.code, valid_from=record.valid_from, **values)
-                )
-            elif any(getattr(unit, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(unit, name, value)
-                to_update.append(unit)
-            else:
-                report.levels[level].unchanged += 1
-            if unit is not None:
-                ids[record.key] = unit.pk
-        created = AdministrativeUnit.objects.bulk_create(to_create, batch_size=2000)
-        AdministrativeUnit.objects.bulk_update(to_update, _OWNED_FIELDS, batch_size=500)
-        ids.update({(unit.level, unit.code, unit.valid_from): unit.pk for unit in created})
-        report.levels[level].created += len(created)
-        report.levels[level].updated += len(to_update)
+            scope = scope.filter(code__in={record.code for record in level_records})
+        rows = [
+            AdministrativeUnit(
+                level=level,
+                code=record.code,
+                valid_from=record.valid_from,
+                name=record.name,
+                short_name=record.short_name,
+                # bulk writes skip save(), which is where search_name is usually filled.
+                search_name=fold(record.name),
+                kind=record.kind,
+                parent_id=ids[record.parent] if record.parent else None,
+                valid_to=record.valid_to,
+                region=record.region,
+                in_programme=record.kind == Kind.COMMUNE,
+            )
+            for record in level_records
+        ]
+        report.levels[level] = bulk_upsert(
+            scope=scope, rows=rows, key=("level", "code", "valid_from"), fields=_OWNED_FIELDS
+        )
+        ids.update({(row.level, row.code, row.valid_from): row.pk for row in rows})
     return ids
 
 

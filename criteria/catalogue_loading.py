@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from criteria.models import CriteriaSet, Criterion, Indicator, Threshold
+from ntm_portal.bulk import UpsertCount
 from ntm_portal.text import nfc
 
 CRITERIA_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "criteria_sets.json"
@@ -23,21 +24,14 @@ Row = TypeVar("Row", bound=models.Model)
 
 
 @dataclass
-class TableCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
 class LoadReport:
     """How many rows of each table a load created, updated or found already up to date."""
 
-    tables: dict[type[models.Model], TableCounts] = field(default_factory=dict)
+    tables: dict[type[models.Model], UpsertCount] = field(default_factory=dict)
 
     def save_row(self, *, model: type[Row], found: Row | None, key: dict[str, Any], values: dict[str, Any]) -> Row:
         """Create the row, or bring `found` up to `values`, saving only when something differs."""
-        counts = self.tables.setdefault(model, TableCounts())
+        counts = self.tables.setdefault(model, UpsertCount())
         if found is None:
             row = model(**key, **values)
             _validate(row)
@@ -58,7 +52,7 @@ class LoadReport:
 
 def criteria_catalogue_load(*, path: Path = CRITERIA_FIXTURE) -> LoadReport:
     fixture = json.loads(path.read_text(encoding="utf-8"))
-    report = LoadReport(tables={model: TableCounts() for model in (CriteriaSet, Criterion, Indicator, Threshold)})
+    report = LoadReport(tables={model: UpsertCount() for model in (CriteriaSet, Criterion, Indicator, Threshold)})
     with transaction.atomic():
         # The catalogue is small: one query per table finds every existing row by its natural key.
         existing = _Existing(

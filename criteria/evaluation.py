@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 NATIONAL = "national"
 
 Value = bool | Decimal | int | str | Mapping[str, object] | None
@@ -190,7 +192,9 @@ def _criterion_outcome(
 
     if direct is not None and direct.method == Method.OVERRIDDEN:
         if not direct.reason.strip():
-            raise OverrideWithoutReason(f"criterion {criterion.number}: an override needs a reason")
+            raise OverrideWithoutReason(
+                _("Criterion %(number)s: an override needs a reason.") % {"number": criterion.number}
+            )
         return CriterionOutcome(criterion.number, direct.is_met, Method.OVERRIDDEN, computed, indicators, reason)
     if direct is not None and direct.is_met is not None:
         if computed_met is not None and computed_met != direct.is_met:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communes.models import AdministrativeUnit
 
@@ -135,7 +136,7 @@ class Indicator(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("indicator"))
     kind = models.CharField(_("kind of value"), max_length=10, choices=Kind.choices)
-    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    unit = models.CharField(pgettext_lazy("unit of measure", "unit"), max_length=40, blank=True)
     comparison = models.CharField(
         _("comparison"), max_length=2, choices=Comparison.choices, blank=True, help_text=_("Empty: not known.")
     )
@@ -242,7 +243,9 @@ class IndicatorValue(models.Model):
         Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="indicator_values"
     )
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
-    number = models.DecimalField(_("number"), max_digits=16, decimal_places=4, null=True, blank=True)
+    number = models.DecimalField(
+        pgettext_lazy("indicator value", "number"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
     flag = models.BooleanField(_("yes / no"), null=True, blank=True)
     parts = models.JSONField(_("conditions"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)

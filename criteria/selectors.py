@@ -21,20 +21,25 @@ from criteria.models import Assessment, CriteriaSet, CriterionResult, Indicator,
 
 
 def criteria_set_in_force(
-    *, year: int, level: str = CriteriaSet.AssessedLevel.COMMUNE, tier: str = Tier.NTM
+    *,
+    year: int,
+    level: str = CriteriaSet.AssessedLevel.COMMUNE,
+    tier: str = Tier.NTM,
+    province: AdministrativeUnit | None = None,
 ) -> CriteriaSet | None:
-    """The national set that judges `level` units for `tier` in `year`."""
-    return (
-        CriteriaSet.objects.filter(
-            issuing_level=CriteriaSet.IssuingLevel.NATIONAL,
-            assessed_level=level,
-            tier=tier,
-            period_start__lte=year,
-            period_end__gte=year,
-        )
-        .order_by("-period_start")
-        .first()
-    )
+    """The set that judges `level` units for `tier` in `year`.
+
+    A province's own specification of the national set (Cao Bằng: QĐ 618/QĐ-UBND of 2017) wins over the
+    national set for that province's units in the years it covers.
+    """
+    sets = CriteriaSet.objects.filter(
+        assessed_level=level, tier=tier, period_start__lte=year, period_end__gte=year
+    ).order_by("-period_start")
+    if province is not None:
+        provincial = sets.filter(issuing_level=CriteriaSet.IssuingLevel.PROVINCIAL, issuing_unit=province).first()
+        if provincial is not None:
+            return provincial
+    return sets.filter(issuing_level=CriteriaSet.IssuingLevel.NATIONAL).first()
 
 
 def set_spec(criteria_set: CriteriaSet) -> SetSpec:

@@ -11,8 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from criteria.catalogue_loading import LoadReport, TableCounts
+from criteria.catalogue_loading import LoadReport
 from funding.models import FundingSource
+from ntm_portal.bulk import UpsertCount
 from ntm_portal.text import nfc
 
 FUNDING_SOURCES_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "funding_sources.json"
@@ -20,7 +21,7 @@ FUNDING_SOURCES_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "funding_source
 
 def funding_sources_load(*, path: Path = FUNDING_SOURCES_FIXTURE) -> LoadReport:
     fixture = json.loads(path.read_text(encoding="utf-8"))
-    report = LoadReport(tables={FundingSource: TableCounts()})
+    report = LoadReport(tables={FundingSource: UpsertCount()})
     with transaction.atomic():
         existing = {source.code: source for source in FundingSource.objects.all()}
         _load_nodes(fixture, parent=None, existing=existing, report=report)

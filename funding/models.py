@@ -6,6 +6,7 @@ Amounts are stored exactly in đồng (integers); pages and reports show them in
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communes.models import AdministrativeUnit
 from criteria.models import Criterion
@@ -59,7 +60,7 @@ class FundingRecord(models.Model):
     year_from = models.PositiveSmallIntegerField(_("from year"))
     year_to = models.PositiveSmallIntegerField(_("to year"))
     source = models.ForeignKey(
-        FundingSource, verbose_name=_("source"), on_delete=models.PROTECT, related_name="records"
+        FundingSource, verbose_name=pgettext_lazy("funding", "source"), on_delete=models.PROTECT, related_name="records"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     amount_vnd = models.BigIntegerField(_("amount (đồng)"))

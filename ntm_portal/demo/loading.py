@@ -7,8 +7,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit
 from criteria.models import (
@@ -42,10 +45,10 @@ DEMO_NOTE = "Dữ liệu minh họa (demo)"
 
 @dataclass
 class DemoReport:
-    counts: dict[str, UpsertCount] = field(default_factory=dict)
+    counts: dict[type[Model], UpsertCount] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        return [f"{name}: {count}" for name, count in self.counts.items()]
+        return [f"{model._meta.verbose_name_plural}: {count}" for model, count in self.counts.items()]
 
 
 def demo_load(*, stdout=None) -> DemoReport:
@@ -55,12 +58,12 @@ def demo_load(*, stdout=None) -> DemoReport:
         report = DemoReport()
         province = AdministrativeUnit.objects.get(level=AdministrativeUnit.Level.PROVINCE, code=PROVINCE_CODE)
         communes = _demo_communes(province)
-        report.counts["assessments"], report.counts["criterion results"] = _load_history(communes)
-        report.counts["indicator values"] = _load_indicator_values(communes)
-        report.counts["recognitions"] = _load_recognitions(communes)
-        report.counts["targets"] = _load_targets(communes)
-        report.counts["funding records"], report.counts["in-kind"] = _load_funding(province)
-        report.counts["users"] = accounts.demo_accounts_load(province=province, communes=communes)
+        report.counts[Assessment], report.counts[CriterionResult] = _load_history(communes)
+        report.counts[IndicatorValue] = _load_indicator_values(communes)
+        report.counts[Recognition] = _load_recognitions(communes)
+        report.counts[Target] = _load_targets(communes)
+        report.counts[FundingRecord], report.counts[InKindContribution] = _load_funding(province)
+        report.counts[get_user_model()] = accounts.demo_accounts_load(province=province, communes=communes)
     return report
 
 
@@ -84,7 +87,9 @@ def _sets_by_year() -> dict[int, CriteriaSet]:
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         criteria_set = criteria_set_in_force(year=year)
         if criteria_set is None:
-            raise LookupError(f"no national commune criteria set covers {year}: run load_criteria")
+            raise LookupError(
+                _("No national criteria set for communes covers %(year)s: run load_criteria first.") % {"year": year}
+            )
         sets[year] = criteria_set
     return sets
 

@@ -54,8 +54,9 @@ def test_every_reference_set_is_loaded(load_output):
         "QD320-2022-district",
         "QD51-2025",
     }
-    assert "thresholds: 565 created, 0 updated, 0 unchanged" in load_output
-    assert "funding sources: 15 created, 0 updated, 0 unchanged" in load_output
+    # The output is in the default language, Vietnamese.
+    assert "ngưỡng đạt chuẩn: thêm mới 565, cập nhật 0, giữ nguyên 0" in load_output
+    assert "nguồn vốn: thêm mới 15, cập nhật 0, giữ nguyên 0" in load_output
 
 
 @pytest.mark.django_db
@@ -204,8 +205,8 @@ def test_loading_twice_changes_nothing(load_output):
     assert snapshot() == before
     lines = out.getvalue().splitlines()
     assert len(lines) == len(CATALOGUE_TABLES)
-    assert all(": 0 created, 0 updated, " in line for line in lines)
-    assert "thresholds: 0 created, 0 updated, 565 unchanged" in lines
+    assert all(": thêm mới 0, cập nhật 0, " in line for line in lines)
+    assert "ngưỡng đạt chuẩn: thêm mới 0, cập nhật 0, giữ nguyên 565" in lines
 
 
 @pytest.mark.django_db
