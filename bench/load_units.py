@@ -9,36 +9,18 @@ database named `<name>_bench` is created and dropped). Usage:
 Last line: RESULT units=… ours_s=… reload_s=… baseline_s=… speedup=…
 """
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def _configure_database() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        base, name = url.rsplit("/", 1)
-        os.environ["DATABASE_URL"] = f"{base}/{name.split('?')[0]}_bench"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import throwaway_database
 
 
 def main() -> None:
-    _configure_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ntm_portal.settings")
-    import django
+    with throwaway_database("units"):
+        from django.db import connection
 
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
-
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
         from communes.models import AdministrativeUnit
         from communes.unit_loading import MAPS, map_records, units_load
 
@@ -62,8 +44,6 @@ def main() -> None:
             f"RESULT units={units} ours_s={ours:.2f} reload_s={reload:.2f} "
             f"baseline_s={baseline:.2f} speedup={baseline / ours:.1f}"
         )
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
 
 def _row_by_row(records) -> float:

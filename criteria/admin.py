@@ -124,7 +124,21 @@ class ThresholdAdmin(admin.ModelAdmin):
     autocomplete_fields = ["indicator"]
 
 
-class IndicatorValueInline(admin.TabularInline):
+class ResultsReadOnlyMixin:
+    """Results change only through the portal's entry form and imports, which check scope, refuse stale
+    edits and write the history; the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class IndicatorValueInline(ResultsReadOnlyMixin, admin.TabularInline):
     model = IndicatorValue
     fields = ["indicator", "number", "flag", "parts", "note"]
     autocomplete_fields = ["indicator"]
@@ -135,7 +149,7 @@ class IndicatorValueInline(admin.TabularInline):
         return super().get_queryset(request).select_related("indicator")
 
 
-class CriterionResultInline(admin.TabularInline):
+class CriterionResultInline(ResultsReadOnlyMixin, admin.TabularInline):
     model = CriterionResult
     fields = ["criterion", "is_met", "method", "computed_is_met", "override_reason"]
     autocomplete_fields = ["criterion"]
@@ -147,7 +161,7 @@ class CriterionResultInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+class AssessmentAdmin(ResultsReadOnlyMixin, FoldedNameSearchMixin, admin.ModelAdmin):
     list_display = ["unit", "year", "criteria_set", "status", "version", "updated_at", "updated_by"]
     list_filter = ["year", "status", "criteria_set"]
     list_select_related = ["unit", "criteria_set", "updated_by"]
@@ -156,13 +170,9 @@ class AssessmentAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
     readonly_fields = ["updated_at", "updated_by"]
     inlines = [IndicatorValueInline, CriterionResultInline]
 
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+class IndicatorValueAdmin(ResultsReadOnlyMixin, FoldedNameSearchMixin, admin.ModelAdmin):
     folded_name_field = "assessment__unit__search_name"
     list_display = ["assessment", "indicator", "number", "flag", "parts"]
     list_filter = ["assessment__year", "assessment__criteria_set"]
@@ -172,7 +182,7 @@ class IndicatorValueAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(CriterionResult)
-class CriterionResultAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+class CriterionResultAdmin(ResultsReadOnlyMixin, FoldedNameSearchMixin, admin.ModelAdmin):
     folded_name_field = "assessment__unit__search_name"
     list_display = ["assessment", "criterion", "is_met", "method", "computed_is_met"]
     list_filter = ["method", "is_met", "assessment__year", "assessment__criteria_set"]

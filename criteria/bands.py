@@ -47,11 +47,14 @@ class BandSummary:
 
 
 def summarise(met_counts: Iterable[int], bands: tuple[Band, ...] = BANDS_19) -> BandSummary:
-    counts = list(met_counts)
-    tally = Counter(next(band.key for band in bands if band.contains(met)) for met in counts)
+    # Tally the values first: the national overview summarises 10,000 communes, of only 20 distinct values.
+    communes_by_met = Counter(met_counts)
+    tally: Counter[str] = Counter()
+    for met, communes in communes_by_met.items():
+        tally[next(band.key for band in bands if band.contains(met))] += communes
     return BandSummary(
-        communes=len(counts),
-        criteria_met_total=sum(counts),
+        communes=communes_by_met.total(),
+        criteria_met_total=sum(met * communes for met, communes in communes_by_met.items()),
         by_band={band.key: tally.get(band.key, 0) for band in bands},
-        under_10=sum(1 for met in counts if UNDER_10.contains(met)),
+        under_10=sum(communes for met, communes in communes_by_met.items() if UNDER_10.contains(met)),
     )

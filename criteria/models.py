@@ -196,6 +196,10 @@ class Threshold(models.Model):
         return self.value != ""
 
 
+# The characters of Assessment.results_summary.
+SUMMARY_MET, SUMMARY_NOT_MET, SUMMARY_NO_RESULT = "1", "0", "-"
+
+
 class Assessment(models.Model):
     """One commune's results for one year against one criteria set."""
 
@@ -204,7 +208,6 @@ class Assessment(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         VERIFIED = "verified", _("Verified by district")
         APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned")
 
     unit = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="assessments"
@@ -215,6 +218,11 @@ class Assessment(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Written with the results by criteria.services.assessment_summaries_refresh, so that lists of thousands
+    # of communes read one row each: a character per criterion of the set in number order ("1" met, "0" not
+    # met, "-" no result) and the number of criteria met.
+    results_summary = models.CharField(_("results"), max_length=40, blank=True, editable=False)
+    criteria_met = models.PositiveSmallIntegerField(_("criteria met"), default=0, editable=False)
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(

@@ -1,13 +1,26 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
+
+from ntm_portal import views
 
 admin.site.site_header = _("New Rural Areas Portal")
 admin.site.site_title = _("NTM Portal")
 
+# Sign-in, sign-out and password change only: accounts are created by the coordination office, and no
+# mail server is configured for password reset by e-mail.
+account_urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("accounts/", include(account_urlpatterns)),
+    path("", views.home, name="home"),
+    path("", include("criteria.urls")),
 ]

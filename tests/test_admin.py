@@ -180,7 +180,8 @@ def test_changelist_change_and_add_pages_open(admin_client, objects, model):
     assert changelist.status_code == 200
     assert obj in changelist.context["cl"].result_list
     assert admin_client.get(_admin_url(model, "change", obj.pk)).status_code == 200
-    assert admin_client.get(_admin_url(model, "add")).status_code == 200
+    expected_add = 403 if model in RESULT_MODELS else 200
+    assert admin_client.get(_admin_url(model, "add")).status_code == expected_add
 
 
 @pytest.mark.django_db
@@ -288,27 +289,17 @@ def test_recognition_withdrawn_filter(admin_client, objects, new_commune, withdr
     assert response.context["cl"].result_count == expected_count
 
 
+RESULT_MODELS = (Assessment, IndicatorValue, CriterionResult)
+
+
 @pytest.mark.django_db
-def test_saving_an_assessment_records_who_changed_it(admin_client, admin_user, objects):
-    assessment = objects[Assessment]
-    management_forms = {
-        f"{prefix}-{field}": 0
-        for prefix in ("indicator_values", "criterion_results")
-        for field in ("TOTAL_FORMS", "INITIAL_FORMS")
-    }
-    response = admin_client.post(
-        _admin_url(Assessment, "change", assessment.pk),
-        {
-            "unit": assessment.unit_id,
-            "year": assessment.year,
-            "criteria_set": assessment.criteria_set_id,
-            "status": Assessment.Status.SUBMITTED,
-            "version": assessment.version,
-            "note": "",
-            **management_forms,
-        },
-    )
-    assert response.status_code == 302
-    assessment.refresh_from_db()
-    assert (assessment.status, assessment.updated_by) == (Assessment.Status.SUBMITTED, admin_user)
-    assert assessment.indicator_values.count() == 1
+@pytest.mark.parametrize("model", RESULT_MODELS, ids=lambda model: model.__name__)
+def test_results_are_read_only_in_the_admin(admin_client, objects, model):
+    # They change through the portal, which checks scope, refuses stale edits and records history.
+    obj = objects[model]
+    page = admin_client.get(_admin_url(model, "change", obj.pk))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert admin_client.post(_admin_url(model, "change", obj.pk), {}).status_code == 403
+    assert admin_client.post(_admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=obj.pk).exists()

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Count
 
 from communes.models import AdministrativeUnit, Membership
 from criteria.bands import BANDS_19
@@ -49,6 +50,16 @@ def test_demo_reproduces_the_2021_figures_and_loading_twice_changes_nothing():
     assert summary.under_10 == 47
     assert summary.average_rounded() == Decimal("11.63")
     assert [band.key for band in BANDS_19] == list(summary.by_band)
+
+    # The stored summary of each assessment says what its criterion results say.
+    met = dict(
+        CriterionResult.objects.filter(is_met=True)
+        .values("assessment_id")
+        .annotate(count=Count("pk"))
+        .values_list("assessment_id", "count")
+    )
+    for pk, summary, criteria_met in Assessment.objects.values_list("pk", "results_summary", "criteria_met"):
+        assert (len(summary), summary.count("1"), criteria_met) == (19, met.get(pk, 0), met.get(pk, 0))
 
     call_command("load_demo")
     assert snapshot() == first
@@ -98,7 +109,7 @@ def test_demo_history_recognitions_funding_and_accounts():
     assert city_total == 173_210_970_000
     assert InKindContribution.objects.filter(kind="land_m2").get().quantity == Decimal("20630")
 
-    # One account per role; staff roles can sign in to the admin, the commune official cannot.
+    # One account per role; only the administrator can sign in to the (unscoped) admin.
     assert set(Membership.objects.values_list("role", flat=True)) == set(Membership.Role.values)
     for account in ACCOUNTS:
         user = get_user_model().objects.get(username=account.username)

@@ -25,6 +25,7 @@ from criteria.models import (
     Tier,
 )
 from criteria.selectors import assessment_evaluation, criteria_set_in_force
+from criteria.services import assessment_summaries_refresh
 from funding.models import FundingRecord, FundingSource, InKindContribution
 from ntm_portal.bulk import UpsertCount, bulk_upsert
 from ntm_portal.demo import accounts, money
@@ -133,6 +134,8 @@ def _load_history(communes: dict[tuple[str, str], AdministrativeUnit]) -> tuple[
         key=("assessment_id", "criterion_id"),
         fields=("is_met", "method"),
     )
+    if result_count.created or result_count.updated:
+        assessment_summaries_refresh(assessment.pk for assessment in assessments)
     return assessment_count, result_count
 
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment, CriteriaSet, CriterionResult
 from criteria.selectors import band_summary, criteria_set_in_force
+from criteria.services import assessment_summaries_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,7 @@ def test_band_summary_counts_programme_communes_without_results_as_zero(catalogu
             for c in criteria
         )
 
+    assessment_summaries_refresh(Assessment.objects.values_list("pk", flat=True))
     summary = band_summary(within=province, year=2019)
     assert summary.communes == 4  # the merged-away commune still counts in 2019
     assert summary.by_band == {"all": 1, "15_18": 0, "10_14": 1, "5_9": 0, "under_5": 2}

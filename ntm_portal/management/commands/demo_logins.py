@@ -17,6 +17,6 @@ class Command(BaseCommand):
         for account in ACCOUNTS:
             if account.username not in existing:
                 continue
-            where = _("admin at /admin/") if account.can_use_admin else _("portal pages (no access to /admin/)")
+            where = _("portal and admin (/admin/)") if account.can_use_admin else _("portal pages")
             self.stdout.write(f"  {account.username:<16} {account.full_name:<28} {where}")
         self.stdout.write(_("Open %(url)s") % {"url": url})

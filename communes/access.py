@@ -1,0 +1,118 @@
+"""The only place that decides who may see and change what.
+
+A user's scope is the union of the units of their memberships and everything under them. Objects outside
+the scope do not exist for the user: lookups answer 404, exactly as for an object that does not exist.
+Administrators (superusers or members with the admin role) see and change everything.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from communes.models import AdministrativeUnit, Membership
+
+Role = Membership.Role
+
+# Roles that enter results (in draft); leaders only read.
+EDITOR_ROLES = frozenset({Role.PROVINCE_STAFF, Role.DISTRICT_STAFF, Role.COMMUNE_OFFICIAL})
+
+# Who may take each workflow step (the steps themselves are in criteria/workflow.py).
+TRANSITION_ROLES = {
+    "submit": frozenset({Role.COMMUNE_OFFICIAL, Role.DISTRICT_STAFF, Role.PROVINCE_STAFF}),
+    "verify": frozenset({Role.DISTRICT_STAFF}),
+    "approve": frozenset({Role.PROVINCE_STAFF}),
+    "return": frozenset({Role.DISTRICT_STAFF, Role.PROVINCE_STAFF}),
+    "unlock": frozenset({Role.PROVINCE_STAFF}),
+}
+# A district office may send back what a commune submitted, not what it has itself verified.
+RETURN_STATUSES_BY_ROLE = {Role.DISTRICT_STAFF: frozenset({"submitted"}), Role.PROVINCE_STAFF: None}
+
+
+def memberships(user) -> list[Membership]:
+    """The user's memberships, fetched once per request."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_ntm_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("unit"))
+        user._ntm_memberships = cached
+    return cached
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or any(m.role == Role.ADMIN for m in memberships(user)))
+
+
+def _lineage(unit: AdministrativeUnit) -> set[int]:
+    """The unit and its ancestors (parents are loaded with select_related where it matters)."""
+    ids = {unit.pk}
+    node = unit
+    while node.parent_id is not None:
+        ids.add(node.parent_id)
+        node = node.parent
+    return ids
+
+
+def roles_on(user, unit: AdministrativeUnit) -> set[str]:
+    """The roles the user holds on this unit through it or one of its ancestors."""
+    if is_admin(user):
+        return {Role.ADMIN, *EDITOR_ROLES, Role.LEADER}
+    lineage = _lineage(unit)
+    return {m.role for m in memberships(user) if m.unit_id in lineage}
+
+
+def can_view(user, unit: AdministrativeUnit) -> bool:
+    return bool(roles_on(user, unit))
+
+
+def can_edit_results(user, unit: AdministrativeUnit) -> bool:
+    return bool(roles_on(user, unit) & (EDITOR_ROLES | {Role.ADMIN}))
+
+
+def can_transition(user, unit: AdministrativeUnit, transition: str, *, status: str) -> bool:
+    roles = roles_on(user, unit)
+    if Role.ADMIN in roles:
+        return True
+    allowed = roles & TRANSITION_ROLES.get(transition, frozenset())
+    if transition == "return":
+        return any(RETURN_STATUSES_BY_ROLE[role] is None or status in RETURN_STATUSES_BY_ROLE[role] for role in allowed)
+    return bool(allowed)
+
+
+def visible_units(user) -> QuerySet[AdministrativeUnit]:
+    """Every unit the user may see: narrows list pages and pickers."""
+    units = AdministrativeUnit.objects.all()
+    if is_admin(user):
+        return units
+    ids = [m.unit_id for m in memberships(user)]
+    if not ids:
+        return units.none()
+    return units.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+
+
+def unit_for_user_or_404(user, unit_id: int) -> AdministrativeUnit:
+    """The unit if the user may see it; 404 both when it does not exist and when it is not theirs."""
+    unit = AdministrativeUnit.objects.select_related("parent__parent").filter(pk=unit_id).first()
+    if unit is None or not can_view(user, unit):
+        raise Http404
+    return unit
+
+
+def overview_roots(user) -> list[AdministrativeUnit]:
+    """Units a user may open an overview for: provinces and districts in scope, widest first."""
+    if is_admin(user):
+        return list(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).order_by("name"))
+    roots = [
+        m.unit
+        for m in memberships(user)
+        if m.unit.level in (AdministrativeUnit.Level.PROVINCE, AdministrativeUnit.Level.DISTRICT)
+    ]
+    order = {AdministrativeUnit.Level.PROVINCE: 0, AdministrativeUnit.Level.DISTRICT: 1}
+    return sorted({unit.pk: unit for unit in roots}.values(), key=lambda unit: (order[unit.level], unit.name))
+
+
+def home_commune(user) -> AdministrativeUnit | None:
+    """The commune a commune official works for (their start page), if that is all they hold."""
+    units = [m.unit for m in memberships(user)]
+    if is_admin(user) or not units or any(unit.level != AdministrativeUnit.Level.COMMUNE for unit in units):
+        return None
+    return units[0]

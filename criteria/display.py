@@ -1,0 +1,158 @@
+"""How evaluation terms read to a person: thresholds, the reason a threshold applies, why a result is unknown."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from communes.models import AdministrativeUnit, CommuneGroup, Region
+from criteria.evaluation import NATIONAL, IndicatorOutcome, Reason, Status, ThresholdRule
+from criteria.models import CriteriaSet, Indicator
+
+COMPARISON_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+PART_LABELS = {"hop_ve_sinh": "nước hợp vệ sinh", "nuoc_sach": "nước sạch"}
+
+
+def reason_text(reason: Reason | None) -> str:
+    texts = {
+        Reason.NO_VALUE: _("no value entered"),
+        Reason.NO_THRESHOLD: _("no threshold for this region or year"),
+        Reason.UNKNOWN_THRESHOLD: _("the threshold is not known yet"),
+        Reason.UNKNOWN_COMPARISON: _("how to compare is not known yet"),
+        Reason.INVALID_VALUE: _("the value cannot be compared"),
+        Reason.NO_INDICATORS: _("no indicators listed: enter the criterion result directly"),
+        Reason.DIRECT_RESULT_CONFLICTS: _("the entered result contradicts the indicators"),
+    }
+    return texts.get(reason, "") if reason else ""
+
+
+def status_symbol(status: Status | bool | None) -> tuple[str, str]:
+    """(symbol, css class): readable in grayscale, coloured on screen."""
+    if status in (Status.MET, True):
+        return "✓", "status-met"
+    if status in (Status.NOT_MET, False):
+        return "✗", "status-not-met"
+    return "?", "status-undecided"
+
+
+def number_text(value: Decimal | int | str) -> str:
+    decimal = Decimal(str(value)).normalize()
+    places = max(0, -decimal.as_tuple().exponent)
+    return number_format(decimal, decimal_pos=places)
+
+
+def _required_text(required: str, comparison: str, unit: str = "") -> str:
+    try:
+        amount = number_text(required)
+    except ArithmeticError:
+        return required  # "Đạt", "Không", "mức độ 2"
+    symbol = COMPARISON_SYMBOLS.get(comparison, "?")
+    return f"{symbol} {amount}{' ' + unit if unit else ''}".strip()
+
+
+def threshold_text(indicator: Indicator, rule: ThresholdRule | None) -> str:
+    if rule is None:
+        return "—"
+    if indicator.kind == Indicator.Kind.COMPOSITE:
+        if not rule.parts:
+            return _("not known")
+        return "; ".join(
+            f"{PART_LABELS.get(key, key.replace('_', ' '))} "
+            f"{_required_text(value, indicator.comparison, indicator.unit) if value else _('not known')}"
+            for key, value in rule.parts.items()
+        )
+    if not rule.value:
+        return _("not known")
+    return _required_text(rule.value, indicator.comparison, indicator.unit)
+
+
+def basis_text(rule: ThresholdRule | None, *, unit: AdministrativeUnit, criteria_set: CriteriaSet) -> str:
+    """Why this threshold applies: the region, group or general level, and the years."""
+    if rule is None:
+        return ""
+    if rule.applies_to == NATIONAL:
+        text = _("general level")
+    elif rule.applies_to.startswith("nhom"):
+        text = str(CommuneGroup(int(rule.applies_to[4:])).label)
+    else:
+        text = str(Region(rule.applies_to).label)
+        if criteria_set.honours_applied_region and unit.applied_region == rule.applies_to != unit.region:
+            text = _("%(region)s (applied to especially difficult communes)") % {"region": text}
+    if rule.year_from and rule.year_from == rule.year_to:
+        text = _("%(basis)s, year %(year)s") % {"basis": text, "year": rule.year_from}
+    elif rule.year_from or rule.year_to:
+        text = _("%(basis)s, %(start)s-%(end)s") % {
+            "basis": text,
+            "start": rule.year_from or "…",
+            "end": rule.year_to or "…",
+        }
+    return text
+
+
+def value_display(indicator: Indicator, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, Mapping):
+        return "; ".join(f"{PART_LABELS.get(k, k.replace('_', ' '))}: {number_text(v)}" for k, v in value.items())
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    return f"{number_text(value)}{unit}"
+
+
+def outcome_line(outcome: IndicatorOutcome) -> str:
+    return reason_text(outcome.reason) if outcome.status == Status.UNDECIDED else ""
+
+
+def change_text(change) -> str:
+    """One line of history in words: what changed from what to what."""
+    results = {"met": _("met"), "not_met": _("not met"), "": _("no result")}
+    if change.action == "created":
+        return _("Results for %(year)s started.") % {"year": change.target}
+    if change.action == "value":
+        return _("Indicator %(code)s: %(old)s → %(new)s") % {
+            "code": change.target,
+            "old": _stored_value_text(change.old_value),
+            "new": _stored_value_text(change.new_value),
+        }
+    if change.action == "result":
+        return _("Criterion %(number)s: %(old)s → %(new)s") % {
+            "number": change.target,
+            "old": results.get(change.old_value, change.old_value),
+            "new": results.get(change.new_value, change.new_value),
+        }
+    return step_text(change.target)
+
+
+def step_text(step: str) -> str:
+    return {
+        "submit": _("Submitted for review"),
+        "verify": _("Verified by the district"),
+        "approve": _("Approved (locked)"),
+        "return": _("Returned for changes"),
+        "unlock": _("Unlocked for changes"),
+    }.get(step, step)
+
+
+def step_button_text(step: str) -> str:
+    return {
+        "submit": _("Submit for review"),
+        "verify": _("Verify (district)"),
+        "approve": _("Approve and lock"),
+        "return": _("Return for changes"),
+        "unlock": _("Unlock for changes"),
+    }.get(step, step)
+
+
+def _stored_value_text(text: str) -> str:
+    if text == "":
+        return "—"
+    if text in ("true", "false"):
+        return _("Yes") if text == "true" else _("No")
+    if text.startswith("{"):
+        return text
+    try:
+        return number_text(text)
+    except ArithmeticError:
+        return text

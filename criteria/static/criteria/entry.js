@@ -1,0 +1,40 @@
+// Immediate feedback while typing: compares a number or yes/no input with the threshold shown beside it.
+// The server recomputes everything on save; this only previews single-threshold indicators.
+(function () {
+  "use strict";
+  var compare = {
+    ">=": function (a, b) { return a >= b; },
+    "<=": function (a, b) { return a <= b; },
+    ">": function (a, b) { return a > b; },
+    "<": function (a, b) { return a < b; },
+    "==": function (a, b) { return a === b; }
+  };
+  function parseNumber(text) {
+    var cleaned = String(text).trim().replace(",", ".");
+    return cleaned === "" || isNaN(cleaned) ? null : Number(cleaned);
+  }
+  function update(block) {
+    var input = block.querySelector("input, select");
+    var status = block.querySelector(".indicator-status");
+    var threshold = block.dataset.threshold;
+    if (!input || !status || !threshold) { return; }
+    var met = null;
+    if (block.dataset.kind === "boolean") {
+      if (input.value === "true" || input.value === "false") {
+        var expected = threshold.toLowerCase() === "không" ? "false" : "true";
+        met = input.value === expected;
+      }
+    } else {
+      var value = parseNumber(input.value);
+      var required = parseNumber(threshold.replace(".", ","));
+      var test = compare[block.dataset.comparison];
+      if (value !== null && required !== null && test) { met = test(value, required); }
+    }
+    status.className = "indicator-status " + (met === null ? "status-undecided" : met ? "status-met" : "status-not-met");
+    status.firstElementChild.textContent = met === null ? "?" : met ? "✓" : "✗";
+  }
+  document.querySelectorAll(".entry-form .indicator").forEach(function (block) {
+    block.addEventListener("input", function () { update(block); });
+    block.addEventListener("change", function () { update(block); });
+  });
+})();

@@ -1,0 +1,120 @@
+"""The results grid of a province or district (communes × criteria) and the overview of provinces."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from communes.models import AdministrativeUnit
+from criteria import presenters, selectors
+
+# The years the portal can hold; anything else in the address falls back to the default year.
+YEARS = range(2000, 2101)
+
+BAND_LABELS = {
+    "all": _("All 19 criteria"),
+    "15_18": _("15-18 criteria"),
+    "10_14": _("10-14 criteria"),
+    "5_9": _("5-9 criteria"),
+    "under_5": _("Under 5 criteria"),
+    "under_10": _("Under 10 criteria"),
+}
+TIER_LABELS = {selectors.RECOGNISED: _("Recognised"), selectors.NOT_RECOGNISED: _("Not recognised")}
+SORT_LABELS = {
+    "district": _("By district"),
+    "name": _("By name"),
+    "met": _("Fewest criteria met first"),
+    "-met": _("Most criteria met first"),
+}
+OVERVIEW_ROOT_LEVELS = (AdministrativeUnit.Level.PROVINCE, AdministrativeUnit.Level.DISTRICT)
+
+
+@login_required
+def grid(request: HttpRequest) -> HttpResponse:
+    roots = access.overview_roots(request.user)
+    unit = _grid_unit(request, roots)
+    if unit is None:
+        return render(request, "criteria/grid.html", {"roots": roots})
+    filters = _grid_filters(request.GET)
+    results = selectors.results_grid(
+        within=unit, year=_year(request.GET), set_code=request.GET.get("set", ""), filters=filters
+    )
+    show_district = not results.grouped and bool(results.districts)
+    return render(
+        request,
+        "criteria/grid.html",
+        {
+            "roots": roots,
+            "unit": unit,
+            "grid": results,
+            "filters": filters,
+            "table": presenters.grid_table(results, show_district=show_district),
+            "legend": presenters.criteria_legend(results),
+            "bands": [(BAND_LABELS[line.key], line) for line in selectors.band_lines(results.summary)],
+            "band_choices": [(key, BAND_LABELS[key]) for key in selectors.GRID_BANDS],
+            "tier_choices": list(TIER_LABELS.items()),
+            "status_choices": [(s, presenters.status_label(s)) for s in selectors.WORKFLOW_STATUSES],
+            "sort_choices": list(SORT_LABELS.items()),
+        },
+    )
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    roots = access.overview_roots(request.user)
+    # An administrator's roots are every province, so "anywhere" is the same and needs no join.
+    years = selectors.assessment_years(roots=None if access.is_admin(request.user) else roots)
+    year = _year(request.GET) or selectors.default_year(years)
+    rows = selectors.results_overview(roots=roots, year=year)
+    return render(
+        request,
+        "criteria/overview.html",
+        {
+            "year": year,
+            "years": sorted({*years, year}, reverse=True),
+            "rows": rows,
+            "body": presenters.overview_body(rows, year=year),
+            "band_labels": [BAND_LABELS[band.key] for band in selectors.OverviewRow.LOWER_BANDS],
+            "statuses": [(s, presenters.status_label(s)) for s in selectors.WORKFLOW_STATUSES],
+        },
+    )
+
+
+def _grid_unit(request: HttpRequest, roots: list[AdministrativeUnit]) -> AdministrativeUnit | None:
+    """The province or district asked for (404 when it is not the user's), else the user's widest one."""
+    raw = request.GET.get("unit")
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        # One of the user's own roots is theirs by definition; any other unit goes through the access check.
+        unit = next((root for root in roots if root.pk == int(raw)), None) or access.unit_for_user_or_404(
+            request.user, int(raw)
+        )
+        if unit.level not in OVERVIEW_ROOT_LEVELS:
+            raise Http404
+        return unit
+    return roots[0] if roots else None
+
+
+def _year(params: QueryDict) -> int | None:
+    raw = params.get("year", "")
+    return int(raw) if raw.isdigit() and int(raw) in YEARS else None
+
+
+def _grid_filters(params: QueryDict) -> selectors.GridFilters:
+    """The filters of the query string; a value the form cannot produce is ignored."""
+
+    def choice(name: str, allowed) -> str:
+        value = params.get(name, "")
+        return value if value in allowed else ""
+
+    district = params.get("district", "")
+    return selectors.GridFilters(
+        district=int(district) if district.isdigit() else None,
+        band=choice("band", selectors.GRID_BANDS),
+        tier=choice("tier", TIER_LABELS),
+        status=choice("status", selectors.WORKFLOW_STATUSES),
+        query=params.get("q", "").strip()[:100],
+        sort=choice("sort", selectors.GRID_SORTS) or "district",
+    )

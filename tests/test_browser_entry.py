@@ -1,0 +1,77 @@
+"""Headless Chromium: province staff enter a commune's result and see the grid change; scope holds in the browser."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from communes.models import AdministrativeUnit
+from criteria.models import Assessment, CriterionResult
+from ntm_portal.demo.accounts import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+YEAR = 2025
+# Criteria QĐ 318 lists no indicators for: their result is entered directly.
+DIRECT_CRITERIA = (1, 2, 4, 6, 7, 13, 16)
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form[action$='/accounts/login/'] button[type=submit]")
+    page.wait_for_load_state()
+
+
+def grid_row(page, unit):
+    return page.locator(f"tr:has(a[href$='/communes/{unit.pk}/{YEAR}/'])")
+
+
+def test_province_staff_enter_a_result_and_the_grid_changes(page, live_server):
+    call_command("load_demo")
+    draft = (
+        Assessment.objects.filter(year=YEAR, status="draft", unit__parent__name="Huyện Bảo Lâm")
+        .select_related("unit")
+        .order_by("unit__code")
+        .first()
+    )
+    unit = draft.unit
+    missing = (
+        CriterionResult.objects.filter(assessment=draft, is_met=False, criterion__number__in=DIRECT_CRITERIA)
+        .select_related("criterion")
+        .order_by("criterion__number")
+        .first()
+    )
+    assert missing is not None, "the demo commune should miss a directly entered criterion"
+    met_before = CriterionResult.objects.filter(assessment=draft, is_met=True).count()
+
+    sign_in(page, live_server, "vpdp.tinh")
+    page.goto(f"{live_server.url}/results/?year={YEAR}")
+    row = grid_row(page, unit)
+    assert row.count() == 1
+    assert str(met_before) in row.inner_text()
+
+    row.locator(f"a[href$='/communes/{unit.pk}/{YEAR}/']").click()
+    page.wait_for_url(re.compile(rf"/communes/{unit.pk}/{YEAR}/$"))
+    page.click(f"a[href$='/communes/{unit.pk}/{YEAR}/edit/']")
+    page.select_option(f"#id_crit_{missing.criterion.pk}_result", "met")
+    page.click(".entry-form button[type=submit]")
+    page.wait_for_url(re.compile(rf"/communes/{unit.pk}/{YEAR}/$"))
+    assert page.locator(".message-success").count() == 1
+
+    page.goto(f"{live_server.url}/results/?year={YEAR}")
+    row = grid_row(page, unit)
+    assert str(met_before + 1) in row.inner_text()
+    assert CriterionResult.objects.get(pk=missing.pk).is_met is True
+
+
+def test_a_commune_official_cannot_open_another_commune(page, live_server):
+    call_command("load_demo")
+    other = AdministrativeUnit.objects.get(name="Xã Chu Trinh")
+    sign_in(page, live_server, "xa.hungdao")
+    own = page.url
+    assert "/communes/" in own  # the official lands on their own commune
+    response = page.goto(f"{live_server.url}/communes/{other.pk}/2021/")
+    assert response.status == 404
+    assert "Chu Trinh" not in page.content()
