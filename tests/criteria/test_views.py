@@ -39,31 +39,6 @@ def entry_post(client, world, unit=None, data=None, version=0):
 
 ROLES = ["anonymous", "province_staff", "district_staff", "official_a", "official_b", "leader", "admin"]
 
-# GET pages on commune A (in every staff member's scope) and on a commune of another province.
-PAGE_MATRIX = {
-    # role: (commune page A, entry A, commune page other province, entry other province)
-    "anonymous": (302, 302, 302, 302),
-    "province_staff": (200, 200, 404, 404),
-    "district_staff": (200, 200, 404, 404),
-    "official_a": (200, 200, 404, 404),
-    "official_b": (404, 404, 404, 404),
-    "leader": (200, 404, 404, 404),
-    "admin": (200, 200, 200, 200),
-}
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_page_access_matrix(client, world, role):
-    client = client_for(client, world, role)
-    expected = PAGE_MATRIX[role]
-    got = (
-        client.get(url("commune", world.commune_a)).status_code,
-        client.get(url("entry", world.commune_a)).status_code,
-        client.get(url("commune", world.other_commune)).status_code,
-        client.get(url("entry", world.other_commune)).status_code,
-    )
-    assert got == expected
-
 
 @pytest.mark.parametrize("role", ROLES)
 def test_entry_post_access_matrix(client, world, role):
