@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from communes.models import AdministrativeUnit, Membership
+from criteria.models import Evidence
 
 Role = Membership.Role
 
@@ -66,6 +67,32 @@ def can_view(user, unit: AdministrativeUnit) -> bool:
 
 def can_edit_results(user, unit: AdministrativeUnit) -> bool:
     return bool(roles_on(user, unit) & (EDITOR_ROLES | {Role.ADMIN}))
+
+
+# Staff who review evidence (and restore what was deleted); commune officials upload but do not review.
+REVIEWER_ROLES = frozenset({Role.PROVINCE_STAFF, Role.DISTRICT_STAFF})
+
+
+def can_upload_evidence(user, unit: AdministrativeUnit) -> bool:
+    return can_edit_results(user, unit)
+
+
+def can_review_evidence(user, unit: AdministrativeUnit) -> bool:
+    return bool(roles_on(user, unit) & (REVIEWER_ROLES | {Role.ADMIN}))
+
+
+def evidence_for_user_or_404(user, evidence_id: int) -> Evidence:
+    """Evidence the user may see: of a commune in scope; deleted items only for reviewers."""
+    evidence = (
+        Evidence.objects.select_related("assessment__unit__parent__parent", "assessment__criteria_set", "criterion")
+        .filter(pk=evidence_id)
+        .first()
+    )
+    if evidence is None or not can_view(user, evidence.assessment.unit):
+        raise Http404
+    if evidence.deleted_at is not None and not can_review_evidence(user, evidence.assessment.unit):
+        raise Http404
+    return evidence
 
 
 def can_transition(user, unit: AdministrativeUnit, transition: str, *, status: str) -> bool:

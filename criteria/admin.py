@@ -10,6 +10,7 @@ from criteria.models import (
     CriteriaSet,
     Criterion,
     CriterionResult,
+    Evidence,
     Indicator,
     IndicatorValue,
     Recognition,
@@ -207,3 +208,15 @@ class TargetAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
     list_select_related = ["unit"]
     search_fields = ["unit__name", "unit__code", "source_decision"]
     autocomplete_fields = ["unit"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ResultsReadOnlyMixin, FoldedNameSearchMixin, admin.ModelAdmin):
+    """Uploads, reviews and deletions go through the portal (scope, checks of content, history)."""
+
+    folded_name_field = "assessment__unit__search_name"
+    list_display = ["title", "assessment", "criterion", "status", "content_type", "size", "uploaded_at", "deleted_at"]
+    list_filter = ["status", "assessment__year", "content_type"]
+    list_select_related = ["assessment__unit", "criterion"]
+    search_fields = ["title", "document_number", "issuer", "assessment__unit__name", "sha256"]
+    exclude = ["file"]

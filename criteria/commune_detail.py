@@ -6,10 +6,11 @@ from communes.models import AdministrativeUnit
 from criteria import display
 from criteria.evaluation import CriterionOutcome, Evaluation, IndicatorOutcome
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorValue, Recognition
-from criteria.selectors import direct_results, evaluate_inputs, recognitions_held
+from criteria.selectors import EvidenceTally, direct_results, evaluate_inputs, evidence_tallies, recognitions_held
 from ntm_portal.models import ChangeRecord
 
 HISTORY_LIMIT = 200
+NO_EVIDENCE = EvidenceTally(accepted=0, total=0)
 
 
 @dataclass
@@ -35,6 +36,12 @@ class CriterionRow:
     symbol: str
     css: str
     reason_text: str
+    evidence: EvidenceTally = NO_EVIDENCE
+
+    @property
+    def unproven(self) -> bool:
+        """Marked met without any accepted evidence."""
+        return self.outcome.is_met is True and not self.evidence.accepted
 
     @property
     def change(self) -> str:
@@ -65,6 +72,10 @@ class CommuneYear:
     @property
     def lost(self) -> list[CriterionRow]:
         return [row for row in self.rows if row.change == "lost"]
+
+    @property
+    def unproven(self) -> list[CriterionRow]:
+        return [row for row in self.rows if row.unproven]
 
     @property
     def recognised_but_lost(self) -> bool:
@@ -108,6 +119,9 @@ def commune_year(*, unit: AdministrativeUnit, year: int, criteria_set: CriteriaS
     evaluation = _evaluation(unit, year, criteria_set, criteria, values, results)
     previous = _previous_assessment(unit, year)
     previous_met = _met_by_number(previous)
+    evidence = evidence_tallies(
+        units=AdministrativeUnit.objects.filter(pk=unit.pk), year=year, criteria_set=criteria_set
+    ).get(unit.pk, {})
 
     rows = []
     for criterion, outcome in zip(criteria, evaluation.criteria, strict=True):
@@ -128,6 +142,7 @@ def commune_year(*, unit: AdministrativeUnit, year: int, criteria_set: CriteriaS
                 symbol=symbol,
                 css=css,
                 reason_text=display.reason_text(outcome.reason) if outcome.is_met is None else "",
+                evidence=evidence.get(criterion.number, NO_EVIDENCE),
             )
         )
     page = CommuneYear(

@@ -36,7 +36,7 @@ def tier_label(tier: str) -> str:
 
 def grid_table(grid: ResultsGrid, *, show_district: bool) -> SafeString:
     """The whole grid: head, one <tbody> per district when grouped, and the per-criterion totals."""
-    width = len(grid.columns) + (5 if show_district else 4)
+    width = len(grid.columns) + (6 if show_district else 5)
     parts = [
         '<table class="table results-grid">',
         format_html(
@@ -76,11 +76,22 @@ def grid_table(grid: ResultsGrid, *, show_district: bool) -> SafeString:
             parts.append(
                 f'<tr><th scope="row"><a href="{commune_url_head}{row.unit_id}{commune_url_tail}">'
                 f'{escape(row.name)}</a></th>{district}{cells}<td class="num">{row.met}</td>'
-                f"<td>{tiers[row.tier]}</td><td>{badges[row.status]}</td></tr>"
+                f"<td>{tiers[row.tier]}</td><td>{badges[row.status]}</td>{_evidence_cell(row)}</tr>"
             )
         parts.append("</tbody>")
     parts += [_foot(grid, show_district), "</table>"]
     return mark_safe("".join(parts))  # every piece above is a literal tag, escaped or from format_html
+
+
+def _evidence_cell(row) -> str:
+    if not row.unproven:
+        return f'<td class="num">{row.evidence}</td>'
+    return format_html(
+        '<td class="num">{} <span class="flag" title="{}">⚠ {}</span></td>',
+        row.evidence,
+        _("%(count)d criteria marked met without accepted evidence") % {"count": row.unproven},
+        row.unproven,
+    )
 
 
 def _head(grid: ResultsGrid, show_district: bool) -> str:
@@ -92,13 +103,14 @@ def _head(grid: ResultsGrid, show_district: bool) -> str:
     )
     return format_html(
         '<thead><tr><th scope="col">{}</th>{}{}<th scope="col" class="num">{}</th><th scope="col">{}</th>'
-        '<th scope="col">{}</th></tr></thead>',
+        '<th scope="col">{}</th><th scope="col" class="num">{}</th></tr></thead>',
         _("Commune"),
         district,
         criteria,
         _("Criteria met"),
         _("Recognition"),
         _("Status"),
+        _("Evidence"),
     )
 
 
@@ -109,8 +121,8 @@ def _foot(grid: ResultsGrid, show_district: bool) -> str:
         "", '<td class="num">{}</td>', ((floatformat(column.share, 1),) for column in grid.columns)
     )
     return format_html(
-        '<tfoot><tr><th scope="row"{}>{}</th>{}<td class="num">{}</td><td colspan="2"></td></tr>'
-        '<tr><th scope="row"{}>{}</th>{}<td class="num" title="{}">{}</td><td colspan="2"></td></tr></tfoot>',
+        '<tfoot><tr><th scope="row"{}>{}</th>{}<td class="num">{}</td><td colspan="3"></td></tr>'
+        '<tr><th scope="row"{}>{}</th>{}<td class="num" title="{}">{}</td><td colspan="3"></td></tr></tfoot>',
         label_span,
         _("Communes meeting the criterion"),
         met,

@@ -30,6 +30,7 @@ from criteria.models import (
     Assessment,
     CriteriaSet,
     CriterionResult,
+    Evidence,
     Indicator,
     Recognition,
     Tier,
@@ -305,6 +306,8 @@ class GridRow(NamedTuple):  # a named tuple: built 10,000 times for a national e
     met: int
     status: str  # an Assessment.Status or NO_ASSESSMENT
     tier: str  # the highest tier recognised as of the year, "" when none
+    evidence: int  # accepted evidence
+    unproven: int  # criteria marked met without accepted evidence
 
 
 @dataclass(frozen=True)
@@ -367,10 +370,13 @@ def results_grid(
         ).values_list(*_GRID_UNIT_FIELDS, "summary", "status", "tier", named=True)
     )
     no_results = (None,) * len(criteria)
+    numbers = [number for _pk, number, _name in criteria]
+    evidence = evidence_tallies(units=communes, year=year, criteria_set=criteria_set) if criteria_set else {}
 
     rows = []
     for unit in units:
         results = tuple(SUMMARY_VALUES[symbol] for symbol in unit.summary) if unit.summary else no_results
+        tally = evidence.get(unit.pk, {})
         in_district = unit.parent__level == AdministrativeUnit.Level.DISTRICT
         rows.append(
             GridRow(
@@ -385,6 +391,8 @@ def results_grid(
                 met=results.count(True),
                 status=unit.status or NO_ASSESSMENT,
                 tier=unit.tier or "",
+                evidence=sum(counts.accepted for counts in tally.values()),
+                unproven=len(unproven_criteria(results, numbers, tally)),
             )
         )
 
@@ -409,6 +417,41 @@ def results_grid(
         assessed=sum(1 for row in rows if row.status != NO_ASSESSMENT),
         summary=summarise(row.met for row in shown),
     )
+
+
+class EvidenceTally(NamedTuple):
+    accepted: int
+    total: int
+
+
+def evidence_tallies(
+    *, units: QuerySet[AdministrativeUnit], year: int, criteria_set: CriteriaSet
+) -> dict[int, dict[int | None, EvidenceTally]]:
+    """Visible evidence per commune and criterion number (None: not tied to a criterion). One query."""
+    tallies: dict[int, dict[int | None, list[int]]] = {}
+    rows = (
+        Evidence.objects.visible()
+        .filter(assessment__unit__in=units, assessment__year=year, assessment__criteria_set=criteria_set)
+        .order_by()
+        .values_list("assessment__unit_id", "criterion__number", "status")
+    )
+    for unit_id, number, status in rows:
+        counts = tallies.setdefault(unit_id, {}).setdefault(number, [0, 0])
+        counts[0] += status == Evidence.Status.ACCEPTED
+        counts[1] += 1
+    return {
+        unit_id: {number: EvidenceTally(*counts) for number, counts in by_number.items()}
+        for unit_id, by_number in tallies.items()
+    }
+
+
+def unproven_criteria(results: Iterable[bool | None], numbers: Iterable[int], tally: dict) -> list[int]:
+    """Criteria marked met without any accepted evidence."""
+    return [
+        number
+        for number, is_met in zip(numbers, results, strict=True)
+        if is_met and not (tally.get(number) and tally[number].accepted)
+    ]
 
 
 def recognitions_held(*, year: int) -> QuerySet[Recognition]:

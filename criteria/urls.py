@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from criteria import views, views_grid
+from criteria import views, views_evidence, views_grid
 
 app_name = "criteria"
 
@@ -16,4 +16,12 @@ urlpatterns = [
         views.assessment_transition,
         name="transition",
     ),
+    path("communes/<int:unit_id>/<int:year>/evidence/", views_evidence.evidence_list, name="evidence"),
+    path("communes/<int:unit_id>/<int:year>/dossier/", views_evidence.dossier_download, name="dossier"),
+    path("evidence/<int:evidence_id>/file/", views_evidence.evidence_download, name="evidence_download"),
+    path("evidence/<int:evidence_id>/preview/", views_evidence.evidence_preview, name="evidence_preview"),
+    path("evidence/<int:evidence_id>/review/", views_evidence.evidence_review_view, name="evidence_review"),
+    path("evidence/<int:evidence_id>/replace/", views_evidence.evidence_replace, name="evidence_replace"),
+    path("evidence/<int:evidence_id>/delete/", views_evidence.evidence_delete_view, name="evidence_delete"),
+    path("evidence/<int:evidence_id>/restore/", views_evidence.evidence_restore_view, name="evidence_restore"),
 ]

@@ -26,7 +26,8 @@ from criteria.services import (
 )
 
 
-def _page(request: HttpRequest, unit_id: int, year: int) -> CommuneYear:
+def commune_page(request: HttpRequest, unit_id: int, year: int) -> CommuneYear:
+    """The commune-year a request asks for, if the user may see it; 404 otherwise."""
     unit = access.unit_for_user_or_404(request.user, unit_id)
     if unit.level != AdministrativeUnit.Level.COMMUNE or year not in years_for(unit, last_year=_last_year()):
         raise Http404
@@ -55,7 +56,7 @@ def _can_edit(user, page: CommuneYear) -> bool:
 
 @login_required
 def commune_detail(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
-    page = _page(request, unit_id, year)
+    page = commune_page(request, unit_id, year)
     return render(
         request,
         "criteria/commune.html",
@@ -70,7 +71,7 @@ def commune_detail(request: HttpRequest, unit_id: int, year: int) -> HttpRespons
 
 @login_required
 def assessment_entry(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
-    page = _page(request, unit_id, year)
+    page = commune_page(request, unit_id, year)
     if not access.can_edit_results(request.user, page.unit):
         raise Http404
     if not _can_edit(request.user, page):
@@ -145,7 +146,7 @@ def _previous_values(request: HttpRequest, page: CommuneYear) -> dict[int, objec
 @login_required
 @require_POST
 def assessment_transition(request: HttpRequest, unit_id: int, year: int, action: str) -> HttpResponse:
-    page = _page(request, unit_id, year)
+    page = commune_page(request, unit_id, year)
     if page.assessment is None or action not in _steps(request.user, page):
         if access.can_view(request.user, page.unit) and page.assessment is not None:
             messages.error(request, _("This step is not possible now."))

@@ -24,6 +24,7 @@ class ChangeRecord(models.Model):
         VALUE = "value", _("Indicator value changed")
         RESULT = "result", _("Criterion result changed")
         TRANSITION = "transition", _("Workflow step")
+        EVIDENCE = "evidence", _("Evidence")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

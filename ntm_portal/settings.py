@@ -103,7 +103,36 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-MEDIA_URL = "media/"
+# No URL serves MEDIA_ROOT: evidence is downloaded through a view that checks scope and checksum.
+
+# Evidence files: local disk by default; EVIDENCE_STORAGE=s3 keeps them in S3-compatible object storage
+# (django-storages), for deployments with several servers.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+if env_str("EVIDENCE_STORAGE", "local") == "s3":
+    EVIDENCE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("EVIDENCE_S3_BUCKET", "ntm-evidence"),
+            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT", "") or None,
+            "region_name": env_str("EVIDENCE_S3_REGION", "") or None,
+            "access_key": env_str("EVIDENCE_S3_ACCESS_KEY", ""),
+            "secret_key": env_str("EVIDENCE_S3_SECRET_KEY", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    # Without a fixed location the storage follows MEDIA_ROOT, also when tests point it elsewhere.
+    EVIDENCE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": EVIDENCE_STORAGE,
+}
+# Larger uploads go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -40,3 +40,9 @@ def world(db):
 def fast_password_hashing(settings):
     # Real hashing costs ~0.25 s per user; the tests check behaviour, not the hash's strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    # Evidence files land in the test's own folder, never in the project's media/.
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from communes.models import AdministrativeUnit, Membership
@@ -13,6 +14,7 @@ from criteria.models import (
     CriteriaSet,
     Criterion,
     CriterionResult,
+    Evidence,
     Indicator,
     IndicatorValue,
     Recognition,
@@ -41,7 +43,10 @@ ADMIN_MODELS = [
     FundingSource,
     FundingRecord,
     InKindContribution,
+    Evidence,
 ]
+# Changed only through the portal; the admin shows them read-only.
+RESULT_MODELS = (Assessment, IndicatorValue, CriterionResult, Evidence)
 
 
 def _admin_url(model, action: str, *args) -> str:
@@ -146,8 +151,21 @@ def objects(django_user_model, province, district, old_commune, new_commune) -> 
         unit=old_commune, year_from=2024, year_to=2024, kind=InKindContribution.Kind.LAND, quantity=1200
     )
     membership = Membership.objects.create(user=officer, unit=district, role=Membership.Role.DISTRICT_STAFF)
+    evidence = Evidence(
+        assessment=assessment,
+        criterion=criterion,
+        title="Biên bản họp dân",
+        original_name="bien-ban.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=officer,
+    )
+    evidence.file.save("bien-ban.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    evidence.save()
     return {
         AdministrativeUnit: old_commune,
+        Evidence: evidence,
         Membership: membership,
         CriteriaSet: criteria_set,
         Criterion: criterion,
@@ -287,9 +305,6 @@ def test_recognition_withdrawn_filter(admin_client, objects, new_commune, withdr
     )
     response = admin_client.get(_admin_url(Recognition, "changelist"), {"withdrawn": withdrawn} if withdrawn else {})
     assert response.context["cl"].result_count == expected_count
-
-
-RESULT_MODELS = (Assessment, IndicatorValue, CriterionResult)
 
 
 @pytest.mark.django_db

@@ -40,3 +40,30 @@ def test_production_refuses_missing_secret_key_and_debug():
     assert "DEBUG must be off" in debug_on.stderr
     ok = _import_settings({"NTM_ENV": "production", "SECRET_KEY": "x" * 50})
     assert ok.returncode == 0, ok.stderr
+
+
+def test_evidence_goes_to_object_storage_when_configured():
+    code = (
+        "import ntm_portal.settings as s; e = s.STORAGES['evidence']; "
+        "print(e['BACKEND'], e['OPTIONS']['bucket_name'], e['OPTIONS']['default_acl'], s.EVIDENCE_MAX_BYTES)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "EVIDENCE_STORAGE": "s3",
+            "EVIDENCE_S3_BUCKET": "ho-so",
+            "EVIDENCE_MAX_BYTES": "5",
+        },
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.stdout.split() == ["storages.backends.s3.S3Storage", "ho-so", "private", "5"]
+
+
+def test_evidence_stays_on_local_disk_by_default():
+    local = _import_settings({})
+    assert local.returncode == 0
+    assert settings.STORAGES["evidence"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert settings.EVIDENCE_MAX_BYTES == 20 * 1024 * 1024
