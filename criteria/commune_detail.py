@@ -119,9 +119,7 @@ def commune_year(*, unit: AdministrativeUnit, year: int, criteria_set: CriteriaS
     evaluation = _evaluation(unit, year, criteria_set, criteria, values, results)
     previous = _previous_assessment(unit, year)
     previous_met = _met_by_number(previous)
-    evidence = evidence_tallies(
-        units=AdministrativeUnit.objects.filter(pk=unit.pk), year=year, criteria_set=criteria_set
-    ).get(unit.pk, {})
+    evidence = evidence_tallies(assessment=assessment)
 
     rows = []
     for criterion, outcome in zip(criteria, evaluation.criteria, strict=True):

@@ -53,6 +53,7 @@ def grid_table(grid: ResultsGrid, *, show_district: bool) -> SafeString:
     )
     badges: dict[str, str] = {}
     tiers: dict[str, str] = {}
+    flags: dict[int, str] = {}
     for group in grid.groups:
         parts.append("<tbody>")
         if grid.grouped:
@@ -76,22 +77,23 @@ def grid_table(grid: ResultsGrid, *, show_district: bool) -> SafeString:
             parts.append(
                 f'<tr><th scope="row"><a href="{commune_url_head}{row.unit_id}{commune_url_tail}">'
                 f'{escape(row.name)}</a></th>{district}{cells}<td class="num">{row.met}</td>'
-                f"<td>{tiers[row.tier]}</td><td>{badges[row.status]}</td>{_evidence_cell(row)}</tr>"
+                f"<td>{tiers[row.tier]}</td><td>{badges[row.status]}</td>{_evidence_cell(row, flags)}</tr>"
             )
         parts.append("</tbody>")
     parts += [_foot(grid, show_district), "</table>"]
     return mark_safe("".join(parts))  # every piece above is a literal tag, escaped or from format_html
 
 
-def _evidence_cell(row) -> str:
+def _evidence_cell(row, flags: dict[int, str]) -> str:
     if not row.unproven:
         return f'<td class="num">{row.evidence}</td>'
-    return format_html(
-        '<td class="num">{} <span class="flag" title="{}">⚠ {}</span></td>',
-        row.evidence,
-        _("%(count)d criteria marked met without accepted evidence") % {"count": row.unproven},
-        row.unproven,
-    )
+    if row.unproven not in flags:
+        flags[row.unproven] = format_html(
+            '<span class="flag" title="{}">⚠ {}</span>',
+            _("%(count)d criteria marked met without accepted evidence") % {"count": row.unproven},
+            row.unproven,
+        )
+    return f'<td class="num">{row.evidence} {flags[row.unproven]}</td>'
 
 
 def _head(grid: ResultsGrid, show_district: bool) -> str:

@@ -366,17 +366,16 @@ def results_grid(
         communes.annotate(
             summary=Subquery(assessment.values("results_summary")[:1]),
             status=Subquery(assessment.values("status")[:1]),
+            evidence=Subquery(assessment.values("evidence_summary")[:1]),
+            accepted=Subquery(assessment.values("evidence_accepted")[:1]),
             tier=recognised_tier(year=year),
-        ).values_list(*_GRID_UNIT_FIELDS, "summary", "status", "tier", named=True)
+        ).values_list(*_GRID_UNIT_FIELDS, "summary", "status", "evidence", "accepted", "tier", named=True)
     )
     no_results = (None,) * len(criteria)
-    numbers = [number for _pk, number, _name in criteria]
-    evidence = evidence_tallies(units=communes, year=year, criteria_set=criteria_set) if criteria_set else {}
 
     rows = []
     for unit in units:
         results = tuple(SUMMARY_VALUES[symbol] for symbol in unit.summary) if unit.summary else no_results
-        tally = evidence.get(unit.pk, {})
         in_district = unit.parent__level == AdministrativeUnit.Level.DISTRICT
         rows.append(
             GridRow(
@@ -391,8 +390,8 @@ def results_grid(
                 met=results.count(True),
                 status=unit.status or NO_ASSESSMENT,
                 tier=unit.tier or "",
-                evidence=sum(counts.accepted for counts in tally.values()),
-                unproven=len(unproven_criteria(results, numbers, tally)),
+                evidence=unit.accepted or 0,
+                unproven=unproven_count(results, unit.evidence or ""),
             )
         )
 
@@ -424,34 +423,25 @@ class EvidenceTally(NamedTuple):
     total: int
 
 
-def evidence_tallies(
-    *, units: QuerySet[AdministrativeUnit], year: int, criteria_set: CriteriaSet
-) -> dict[int, dict[int | None, EvidenceTally]]:
-    """Visible evidence per commune and criterion number (None: not tied to a criterion). One query."""
-    tallies: dict[int, dict[int | None, list[int]]] = {}
+def evidence_tallies(*, assessment: Assessment | None) -> dict[int | None, EvidenceTally]:
+    """Visible evidence of an assessment per criterion number (None: not tied to a criterion). One query."""
+    if assessment is None:
+        return {}
+    tallies: dict[int | None, list[int]] = {}
     rows = (
-        Evidence.objects.visible()
-        .filter(assessment__unit__in=units, assessment__year=year, assessment__criteria_set=criteria_set)
-        .order_by()
-        .values_list("assessment__unit_id", "criterion__number", "status")
+        Evidence.objects.visible().filter(assessment=assessment).order_by().values_list("criterion__number", "status")
     )
-    for unit_id, number, status in rows:
-        counts = tallies.setdefault(unit_id, {}).setdefault(number, [0, 0])
+    for number, status in rows:
+        counts = tallies.setdefault(number, [0, 0])
         counts[0] += status == Evidence.Status.ACCEPTED
         counts[1] += 1
-    return {
-        unit_id: {number: EvidenceTally(*counts) for number, counts in by_number.items()}
-        for unit_id, by_number in tallies.items()
-    }
+    return {number: EvidenceTally(*counts) for number, counts in tallies.items()}
 
 
-def unproven_criteria(results: Iterable[bool | None], numbers: Iterable[int], tally: dict) -> list[int]:
-    """Criteria marked met without any accepted evidence."""
-    return [
-        number
-        for number, is_met in zip(numbers, results, strict=True)
-        if is_met and not (tally.get(number) and tally[number].accepted)
-    ]
+def unproven_count(results: Iterable[bool | None], evidence_summary: str) -> int:
+    """Criteria marked met without accepted evidence (`evidence_summary`: "1" per criterion that has some)."""
+    proven = evidence_summary.ljust(len(results := tuple(results)), "0")
+    return sum(1 for is_met, has_evidence in zip(results, proven, strict=False) if is_met and has_evidence != "1")
 
 
 def recognitions_held(*, year: int) -> QuerySet[Recognition]:

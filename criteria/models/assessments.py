@@ -36,6 +36,10 @@ class Assessment(models.Model):
     # met, "-" no result) and the number of criteria met.
     results_summary = models.CharField(_("results"), max_length=40, blank=True, editable=False)
     criteria_met = models.PositiveSmallIntegerField(_("criteria met"), default=0, editable=False)
+    # Written with the evidence by criteria.services.evidence: per criterion in the same order, "1" when it
+    # has accepted evidence, and the number of accepted documents.
+    evidence_summary = models.CharField(_("evidence"), max_length=40, blank=True, editable=False)
+    evidence_accepted = models.PositiveIntegerField(_("accepted evidence"), default=0, editable=False)
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(

@@ -31,8 +31,20 @@ class EvidenceFileChanged(AssessmentError):
     """The stored file no longer matches the checksum taken at upload: it must not be served."""
 
 
+def assessment_evidence_refresh(assessment: Assessment) -> None:
+    """Recompute the assessment's `evidence_summary` and `evidence_accepted` from its evidence."""
+    accepted = Evidence.objects.visible().filter(assessment=assessment, status=Evidence.Status.ACCEPTED)
+    numbers = set(accepted.values_list("criterion__number", flat=True))
+    criteria = assessment.criteria_set.criteria.order_by("number").values_list("number", flat=True)
+    assessment.evidence_summary = "".join("1" if number in numbers else "0" for number in criteria)
+    assessment.evidence_accepted = accepted.count()
+    assessment.save(update_fields=["evidence_summary", "evidence_accepted"])
+
+
 def _record(evidence: Evidence, user, *, action: str, comment: str = "") -> None:
+    """History, and the assessment's evidence summary, in the transaction of the change."""
     assessment = evidence.assessment
+    assessment_evidence_refresh(assessment)
     ChangeRecord.objects.create(
         user=user,
         subject_type=ContentType.objects.get_for_model(Assessment),

@@ -226,7 +226,7 @@ def small_province(communes: int) -> AdministrativeUnit:
     return province
 
 
-GRID_QUERIES = 8  # session, user, memberships, districts, sets, criteria, communes with their results, evidence
+GRID_QUERIES = 7  # session, user, memberships, districts, sets, criteria, communes with results and evidence
 
 
 def test_grid_queries_do_not_grow_with_the_communes(client, django_assert_max_num_queries):
