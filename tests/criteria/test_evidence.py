@@ -11,6 +11,7 @@ from PIL import Image
 
 from criteria.models import Criterion, Evidence
 from ntm_portal.models import ChangeRecord
+from tests.criteria.test_evidence_files import compound_file
 from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,8 @@ ACCEPTED = [
     ("bien-ban.docx", docx_bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ("bao-cao.odt", odt_bytes, "application/vnd.oasis.opendocument.text"),
     ("bang.ods", lambda: odt_bytes("spreadsheet"), "application/vnd.oasis.opendocument.spreadsheet"),
+    ("to-trinh.doc", lambda: compound_file(["WordDocument"]), "application/msword"),
+    ("so-lieu.xls", lambda: compound_file(["Workbook"]), "application/vnd.ms-excel"),
 ]
 
 
