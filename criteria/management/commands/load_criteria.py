@@ -13,6 +13,8 @@ class Command(BaseCommand):
         # One transaction: a failure in either catalogue leaves both as they were.
         with transaction.atomic():
             reports = [criteria_catalogue_load(), funding_sources_load()]
+        if options["verbosity"] == 0:
+            return
         for report in reports:
             for model, counts in report.tables.items():
                 self.stdout.write(
