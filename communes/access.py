@@ -81,6 +81,11 @@ def can_review_evidence(user, unit: AdministrativeUnit) -> bool:
     return bool(roles_on(user, unit) & (REVIEWER_ROLES | {Role.ADMIN}))
 
 
+def can_check_funding(user, unit: AdministrativeUnit) -> bool:
+    """Who sees the consistency warnings of funding figures: the staff who enter and correct them."""
+    return can_review_evidence(user, unit)
+
+
 def evidence_for_user_or_404(user, evidence_id: int) -> Evidence:
     """Evidence the user may see: of a commune in scope; deleted items only for reviewers."""
     evidence = (

@@ -1,31 +1,13 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.contrib import admin
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from communes.admin import FoldedNameSearchMixin
+from funding import selectors
 from funding.models import FundingRecord, FundingSource, InKindContribution
-
-ONE_MILLION = Decimal(1_000_000)
-CENT = Decimal("0.01")
 
 
 def million_dong(amount_vnd: int | None) -> str:
-    """An amount in đồng as reports show it: million đồng, two decimals, grouped ("31.690,35" in Vietnamese)."""
-    if amount_vnd is None:
-        return "—"
-    millions = (Decimal(amount_vnd) / ONE_MILLION).quantize(CENT, rounding=ROUND_HALF_UP)
-    # Grouping is forced: Django's Vietnamese formats define no NUMBER_GROUPING.
-    return numberformat.format(
-        millions,
-        decimal_sep=get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=2,
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
+    return "—" if amount_vnd is None else selectors.million_dong(amount_vnd)
 
 
 @admin.register(FundingSource)

@@ -41,6 +41,7 @@ def _navigation(request: HttpRequest) -> Navigation:
     if is_admin or access.overview_roots(user):
         links.append(NavLink(_("Results"), reverse("criteria:grid")))
         links.append(NavLink(_("Provinces overview"), reverse("criteria:overview")))
+        links.append(NavLink(_("Funding"), reverse("funding:summary")))
     commune = access.home_commune(user)
     if commune is not None:
         links.append(NavLink(commune.name, commune_page_url(commune)))

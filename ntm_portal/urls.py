@@ -23,4 +23,5 @@ urlpatterns = [
     path("accounts/", include(account_urlpatterns)),
     path("", views.home, name="home"),
     path("", include("criteria.urls")),
+    path("", include("funding.urls")),
 ]

@@ -27,6 +27,7 @@ from criteria.services.evidence import (
     evidence_upload,
     evidence_verified_file,
 )
+from criteria.services.imports import ImportSummary, results_import, results_import_plan
 
 __all__ = [
     "AssessmentError",
@@ -34,6 +35,7 @@ __all__ = [
     "DirectInput",
     "EvidenceFileChanged",
     "EvidenceRefused",
+    "ImportSummary",
     "NoCriteriaSet",
     "NotPermitted",
     "ResultsInvalid",
@@ -51,5 +53,7 @@ __all__ = [
     "evidence_verified_file",
     "normalised",
     "result_text",
+    "results_import",
+    "results_import_plan",
     "value_text",
 ]

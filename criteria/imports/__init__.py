@@ -1,0 +1,51 @@
+"""Reading the spreadsheets offices send: what a read row is and where a problem was found.
+
+Readers (`results_wide`) turn a file into `ResultRow`s and `RowError`s without writing anything;
+`criteria.services.results_import` compares the rows with what is stored and writes them.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from communes.models import AdministrativeUnit
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something is in the file, as Excel shows it: sheet name, row number, column letter and heading."""
+
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    heading: str = ""
+
+    def __str__(self) -> str:
+        names = {"sheet": self.sheet, "row": self.row, "column": self.column, "heading": self.heading}
+        if self.row is None:
+            return _("sheet “%(sheet)s”") % names if self.sheet else ""
+        if not self.column:
+            return _("sheet “%(sheet)s”, row %(row)s") % names
+        if not self.heading:
+            return _("sheet “%(sheet)s”, row %(row)s, column %(column)s") % names
+        return _("sheet “%(sheet)s”, row %(row)s, column %(column)s (%(heading)s)") % names
+
+
+@dataclass(frozen=True)
+class RowError:
+    place: Place
+    message: str
+
+    def __str__(self) -> str:
+        place = str(self.place)
+        return _("%(place)s: %(message)s") % {"place": place, "message": self.message} if place else self.message
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One commune's criterion results as read: met or not met for every criterion number of the set."""
+
+    unit: AdministrativeUnit
+    marks: Mapping[int, bool]
+    place: Place = Place()
