@@ -8,6 +8,7 @@ app_name = "criteria"
 
 urlpatterns = [
     path("results/", views_grid.grid, name="grid"),
+    path("results/export/", views_grid.results_export, name="results_export"),
     path("results/overview/", views_grid.overview, name="overview"),
     path("communes/<int:unit_id>/<int:year>/", views.commune_detail, name="commune"),
     path("communes/<int:unit_id>/<int:year>/edit/", views.assessment_entry, name="entry"),

@@ -1,5 +1,8 @@
 """The results grid of a province or district (communes × criteria) and the overview of provinces."""
 
+import re
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -7,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit
-from criteria import presenters, selectors
+from criteria import exports, presenters, selectors
+from ntm_portal.text import fold
 
 # The years the portal can hold; anything else in the address falls back to the default year.
 YEARS = range(2000, 2101)
@@ -79,6 +83,46 @@ def overview(request: HttpRequest) -> HttpResponse:
             "statuses": [(s, presenters.status_label(s)) for s in selectors.WORKFLOW_STATUSES],
         },
     )
+
+
+EXPORT_FORMATS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+
+
+@login_required
+def results_export(request: HttpRequest) -> HttpResponse:
+    """The grid of a province or district as an .xlsx or CSV file in the wide layout, or the blank template.
+
+    Scope exactly as the grid: the unit asked for must be one the user may see (404 otherwise).
+    """
+    unit = _grid_unit(request, access.overview_roots(request.user))
+    if unit is None:
+        raise Http404
+    results = selectors.results_grid(within=unit, year=_year(request.GET), set_code=request.GET.get("set", ""))
+    if results.criteria_set is None:
+        raise Http404
+    template = request.GET.get("template") == "1"
+    kind = "xlsx" if template else request.GET.get("format", "xlsx")
+    if kind not in EXPORT_FORMATS:
+        raise Http404
+    if kind == "csv":
+        content = exports.results_wide_csv(results)
+    else:
+        content = exports.results_wide_xlsx(results, template=template)
+    content_type, extension = EXPORT_FORMATS[kind]
+    stem = f"{'Mẫu nhập liệu' if template else 'Kết quả'} {unit.name} {results.year}"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = _attachment(stem, extension)
+    return response
+
+
+def _attachment(stem: str, extension: str) -> str:
+    """An attachment header with an ASCII name for old clients and the Vietnamese one (RFC 6266/5987)."""
+    ascii_stem = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") or "ket-qua"
+    utf8_name = f"{stem.replace(' ', '-')}.{extension}"
+    return f"attachment; filename=\"{ascii_stem}.{extension}\"; filename*=UTF-8''{quote(utf8_name, safe='')}"
 
 
 def _grid_unit(request: HttpRequest, roots: list[AdministrativeUnit]) -> AdministrativeUnit | None:

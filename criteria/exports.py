@@ -1,0 +1,120 @@
+"""The results grid as a file in the wide layout offices keep, readable back by `criteria.imports.results_wide`.
+
+    Kết quả thực hiện Bộ tiêu chí … năm 2021 – Tỉnh Cao Bằng          title row
+                                                                         blank row
+    STT | Tên xã | Huyện | Mã xã | TC1 … TC19 | Tổng số tiêu chí đạt      header row
+    1   | …      | …     | …     | x   …      | 18                        a row per commune
+
+"x" marks a criterion met; a criterion not met or without data is left blank (the import reads a blank as not
+met). The template is the same sheet with every mark and total left blank, for a district to send to its
+communes and import back.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from criteria.selectors import ResultsGrid
+
+MET_MARK = "x"
+FIXED_HEADINGS = ("STT", "Tên xã", "Huyện", "Mã xã")
+TOTAL_HEADING = "Tổng số tiêu chí đạt"
+TITLE_ROWS = 2  # the title and a blank row above the header
+COLUMN_WIDTHS = {"STT": 6, "Tên xã": 28, "Huyện": 26, "Mã xã": 10}
+MARK_WIDTH = 6
+TOTAL_WIDTH = 12
+
+
+def export_title(grid: ResultsGrid) -> str:
+    set_name = grid.criteria_set.name if grid.criteria_set else "Bộ tiêu chí"
+    if not set_name.casefold().startswith("bộ tiêu chí"):
+        set_name = f"Bộ tiêu chí {set_name}"
+    return f"Kết quả thực hiện {set_name} năm {grid.year} – {grid.within.name}"
+
+
+def header(grid: ResultsGrid) -> list[str]:
+    return [*FIXED_HEADINGS, *(f"TC{column.number}" for column in grid.columns), TOTAL_HEADING]
+
+
+def sheet_rows(grid: ResultsGrid, *, template: bool = False) -> Iterator[list]:
+    """Every row of the sheet, shared by both formats: title, blank, header, then a row per commune."""
+    yield [export_title(grid)]
+    yield []
+    yield header(grid)
+    for number, row in enumerate(grid.rows, 1):
+        if template:
+            marks, total = [""] * len(grid.columns), ""
+        else:
+            marks = [MET_MARK if result is True else "" for result in row.results]
+            total = sum(1 for result in row.results if result is True)
+        yield [number, row.name, row.district_name, row.code, *marks, total]
+
+
+def results_wide_csv(grid: ResultsGrid) -> bytes:
+    """UTF-8 with a BOM, separated by semicolons: what Excel set to Vietnamese opens in columns."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerows(sheet_rows(grid))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def results_wide_xlsx(grid: ResultsGrid, *, template: bool = False) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Năm {grid.year}"
+    for values in sheet_rows(grid, template=template):
+        sheet.append([None if value == "" else value for value in values])
+
+    header_row = TITLE_ROWS + 1
+    first_data_row = header_row + 1
+    last_data_row = header_row + len(grid.rows)
+    first_mark = len(FIXED_HEADINGS) + 1
+    total_column = first_mark + len(grid.columns)
+
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.freeze_panes = sheet.cell(row=first_data_row, column=len(FIXED_HEADINGS) + 1)
+
+    for index, heading in enumerate(FIXED_HEADINGS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS[heading]
+    for offset, column in enumerate(grid.columns):
+        letter = get_column_letter(first_mark + offset)
+        sheet.column_dimensions[letter].width = MARK_WIDTH
+        cell = sheet.cell(row=header_row, column=first_mark + offset)
+        cell.comment = Comment(f"Tiêu chí {column.number}. {column.name}", "NTM Portal", width=300, height=80)
+    sheet.column_dimensions[get_column_letter(total_column)].width = TOTAL_WIDTH
+
+    centre = Alignment(horizontal="center")
+    for row in sheet.iter_rows(min_row=first_data_row, max_row=last_data_row, min_col=first_mark, max_col=total_column):
+        for cell in row:
+            cell.alignment = centre
+        row[-1].number_format = "0"
+
+    if template and grid.rows and grid.columns:
+        validation = DataValidation(
+            type="list",
+            formula1=f'"{MET_MARK}"',  # the list ("x", ""): "x", or the cell left blank
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Giá trị không hợp lệ",
+            error="Ghi “x” nếu đạt tiêu chí, để trống nếu chưa đạt.",
+            promptTitle="Kết quả tiêu chí",
+            prompt="x = đạt; để trống = chưa đạt",
+            showInputMessage=True,
+        )
+        sheet.add_data_validation(validation)
+        validation.add(
+            f"{get_column_letter(first_mark)}{first_data_row}:{get_column_letter(total_column - 1)}{last_data_row}"
+        )
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
