@@ -129,6 +129,18 @@ def unit_for_user_or_404(user, unit_id: int) -> AdministrativeUnit:
     return unit
 
 
+def asked_unit_or_404(user, raw: str | None, *, roots: list[AdministrativeUnit]) -> AdministrativeUnit | None:
+    """The unit a page's `?unit=` names, if the user may see it (404 otherwise); None when none is named.
+
+    One of the user's own overview roots is theirs by definition and needs no query.
+    """
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return next((root for root in roots if root.pk == int(raw)), None) or unit_for_user_or_404(user, int(raw))
+
+
 def overview_roots(user) -> list[AdministrativeUnit]:
     """Units a user may open an overview for: provinces and districts in scope, widest first."""
     if is_admin(user):

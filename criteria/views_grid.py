@@ -127,18 +127,12 @@ def _attachment(stem: str, extension: str) -> str:
 
 def _grid_unit(request: HttpRequest, roots: list[AdministrativeUnit]) -> AdministrativeUnit | None:
     """The province or district asked for (404 when it is not the user's), else the user's widest one."""
-    raw = request.GET.get("unit")
-    if raw:
-        if not raw.isdigit():
-            raise Http404
-        # One of the user's own roots is theirs by definition; any other unit goes through the access check.
-        unit = next((root for root in roots if root.pk == int(raw)), None) or access.unit_for_user_or_404(
-            request.user, int(raw)
-        )
-        if unit.level not in OVERVIEW_ROOT_LEVELS:
-            raise Http404
-        return unit
-    return roots[0] if roots else None
+    unit = access.asked_unit_or_404(request.user, request.GET.get("unit"), roots=roots)
+    if unit is None:
+        return roots[0] if roots else None
+    if unit.level not in OVERVIEW_ROOT_LEVELS:
+        raise Http404
+    return unit
 
 
 def _year(params: QueryDict) -> int | None:

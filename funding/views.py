@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from communes import access
@@ -13,7 +13,6 @@ from funding.models import FundingRecord
 
 # The years the portal can hold; anything else in the address falls back to the default period.
 YEARS = range(2000, 2101)
-# Who sees the consistency warnings: the offices that enter and review funding figures.
 
 
 @login_required
@@ -62,15 +61,8 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 def _unit(request: HttpRequest, roots: list[AdministrativeUnit]) -> AdministrativeUnit | None:
     """The unit asked for (404 when it is not the user's), else the user's widest one or their commune."""
-    raw = request.GET.get("unit")
-    if raw:
-        if not raw.isdigit():
-            raise Http404
-        # One of the user's own roots is theirs by definition; any other unit goes through the access check.
-        return next((root for root in roots if root.pk == int(raw)), None) or access.unit_for_user_or_404(
-            request.user, int(raw)
-        )
-    return roots[0] if roots else access.home_commune(request.user)
+    asked = access.asked_unit_or_404(request.user, request.GET.get("unit"), roots=roots)
+    return asked or (roots[0] if roots else access.home_commune(request.user))
 
 
 def _period(params: QueryDict) -> selectors.Period | None:

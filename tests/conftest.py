@@ -46,3 +46,26 @@ def fast_password_hashing(settings):
 def media_in_tmp(settings, tmp_path):
     # Evidence files land in the test's own folder, never in the project's media/.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="module")
+def demo_for_module(django_db_setup, django_db_blocker):
+    """The Cao Bằng demo, loaded once for a test module inside a transaction rolled back at its end; each test
+    runs in a savepoint within it (the pattern of Django's TestCase.setUpTestData)."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            # Demo passwords hashed as the tests check them (the fast hasher above).
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                call_command("load_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.utils import translation
 
 from communes.models import AdministrativeUnit
@@ -33,18 +32,8 @@ CRITERIA = 19
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module inside a transaction that is rolled back at its end; each test
-    runs in a savepoint within it (the pattern of Django's TestCase.setUpTestData)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_demo", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def demo(demo_for_module):
+    return None
 
 
 @pytest.fixture

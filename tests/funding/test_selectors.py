@@ -3,10 +3,8 @@
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
-from communes.models import AdministrativeUnit
 from funding.models import FundingRecord, FundingSource, InKindContribution
 from funding.selectors import (
     Period,
@@ -21,14 +19,6 @@ from funding.selectors import (
 pytestmark = pytest.mark.django_db
 
 TRIEU = 1_000_000
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0)
-    province = AdministrativeUnit.objects.get(name="Tỉnh Cao Bằng")
-    city = AdministrativeUnit.objects.get(name="Thành phố Cao Bằng", parent=province)
-    return province, city
 
 
 def amounts(summary):

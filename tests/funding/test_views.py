@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,14 +15,6 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("funding:summary")
 TRIEU = 1_000_000
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0)
-    province = AdministrativeUnit.objects.get(name="Tỉnh Cao Bằng")
-    city = AdministrativeUnit.objects.get(name="Thành phố Cao Bằng", parent=province)
-    return province, city
 
 
 def signed_in(client, username):
