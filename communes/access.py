@@ -10,6 +10,7 @@ from django.http import Http404
 
 from communes.models import AdministrativeUnit, Membership
 from criteria.models import Evidence
+from ntm_portal.models import ImportBatch
 
 Role = Membership.Role
 
@@ -86,6 +87,18 @@ def can_check_funding(user, unit: AdministrativeUnit) -> bool:
     return can_review_evidence(user, unit)
 
 
+def can_import_funding(user, unit: AdministrativeUnit) -> bool:
+    """Who may import funding records of a unit: the coordination-office staff who enter the figures."""
+    return bool(roles_on(user, unit) & (REVIEWER_ROLES | {Role.ADMIN}))
+
+
+def funding_import_units(user, units: QuerySet[AdministrativeUnit]) -> list[AdministrativeUnit]:
+    """Those of `units` the user may import funding records for, with their parents loaded."""
+    if not is_admin(user):
+        units = units.filter(pk__in=visible_units(user).values("pk"))
+    return [unit for unit in units.select_related("parent__parent") if can_import_funding(user, unit)]
+
+
 def evidence_for_user_or_404(user, evidence_id: int) -> Evidence:
     """Evidence the user may see: of a commune in scope; deleted items only for reviewers."""
     evidence = (
@@ -160,3 +173,21 @@ def home_commune(user) -> AdministrativeUnit | None:
     if is_admin(user) or not units or any(unit.level != AdministrativeUnit.Level.COMMUNE for unit in units):
         return None
     return units[0]
+
+
+# Staff who import files of results and funding for their province or district.
+IMPORTER_ROLES = frozenset({Role.PROVINCE_STAFF, Role.DISTRICT_STAFF})
+
+
+def can_import(user) -> bool:
+    """Who opens the import page; each row is then checked against the unit it names."""
+    return is_admin(user) or any(m.role in IMPORTER_ROLES for m in memberships(user))
+
+
+def import_batch_for_user_or_404(user, batch_id: int) -> ImportBatch:
+    """An uploaded import: its uploader's alone (and administrators'); 404 for anybody else."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None or not can_import(user) or (batch.user_id != user.pk and not is_admin(user)):
+        raise Http404
+    return batch
+

@@ -20,7 +20,8 @@ def indicator_field_name(indicator: Indicator, part: str = "") -> str:
     return f"ind_{indicator.pk}__{part}" if part else f"ind_{indicator.pk}"
 
 
-def _number_field(kind: str, label: str) -> forms.Field:
+def indicator_number_field(kind: str, label: str) -> forms.Field:
+    """The field of a number-valued indicator: what the entry form accepts, and so what an import accepts."""
     if kind == Indicator.Kind.PERCENT:
         return forms.DecimalField(
             label=label, required=False, min_value=0, max_value=100, max_digits=7, decimal_places=4, localize=True
@@ -38,7 +39,7 @@ def _part_field(required: str | None, label: str) -> forms.Field:
         return forms.TypedChoiceField(label=label, choices=YES_NO, required=False, coerce=_BOOL.get, empty_value=None)
     if text.startswith("mức độ"):
         return forms.IntegerField(label=label, required=False, min_value=1, max_value=5)
-    return _number_field(Indicator.Kind.PERCENT, label)
+    return indicator_number_field(Indicator.Kind.PERCENT, label)
 
 
 class AssessmentEntryForm(forms.Form):
@@ -73,7 +74,7 @@ class AssessmentEntryForm(forms.Form):
                 label=label, choices=YES_NO, required=False, coerce=_BOOL.get, empty_value=None
             )
         else:
-            field = _number_field(indicator.kind, label)
+            field = indicator_number_field(indicator.kind, label)
         self.fields[indicator_field_name(indicator)] = field
         self.initial[indicator_field_name(indicator)] = _initial(field, value)
 

@@ -1,8 +1,5 @@
 """The results grid of a province or district (communes × criteria) and the overview of provinces."""
 
-import re
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -11,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import access
 from communes.models import AdministrativeUnit
 from criteria import exports, presenters, selectors
-from ntm_portal.text import fold
+from ntm_portal.downloads import attachment_header
 
 # The years the portal can hold; anything else in the address falls back to the default year.
 YEARS = range(2000, 2101)
@@ -60,6 +57,7 @@ def grid(request: HttpRequest) -> HttpResponse:
             "tier_choices": list(TIER_LABELS.items()),
             "status_choices": [(s, presenters.status_label(s)) for s in selectors.WORKFLOW_STATUSES],
             "sort_choices": list(SORT_LABELS.items()),
+            "can_import": access.can_import(request.user),
         },
     )
 
@@ -114,15 +112,8 @@ def results_export(request: HttpRequest) -> HttpResponse:
     content_type, extension = EXPORT_FORMATS[kind]
     stem = f"{'Mẫu nhập liệu' if template else 'Kết quả'} {unit.name} {results.year}"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = _attachment(stem, extension)
+    response["Content-Disposition"] = attachment_header(stem, extension, fallback="ket-qua")
     return response
-
-
-def _attachment(stem: str, extension: str) -> str:
-    """An attachment header with an ASCII name for old clients and the Vietnamese one (RFC 6266/5987)."""
-    ascii_stem = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") or "ket-qua"
-    utf8_name = f"{stem.replace(' ', '-')}.{extension}"
-    return f"attachment; filename=\"{ascii_stem}.{extension}\"; filename*=UTF-8''{quote(utf8_name, safe='')}"
 
 
 def _grid_unit(request: HttpRequest, roots: list[AdministrativeUnit]) -> AdministrativeUnit | None:

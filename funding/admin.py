@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from communes.admin import FoldedNameSearchMixin
 from funding import selectors
 from funding.models import FundingRecord, FundingSource, InKindContribution
+from funding.resources import FundingRecordResource
 
 
 def million_dong(amount_vnd: int | None) -> str:
@@ -20,7 +22,8 @@ class FundingSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingRecord)
-class FundingRecordAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+class FundingRecordAdmin(ImportExportMixin, FoldedNameSearchMixin, admin.ModelAdmin):
+    resource_classes = [FundingRecordResource]
     list_display = ["unit", "source", "kind", "year_from", "year_to", "amount_million", "criterion", "project"]
     list_filter = ["source", "kind", "year_from"]
     list_select_related = ["unit", "source", "criterion"]
@@ -31,6 +34,14 @@ class FundingRecordAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("amount (million đồng)"), ordering="amount_vnd")
     def amount_million(self, record: FundingRecord) -> str:
         return million_dong(record.amount_vnd)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        # The importing user's scope bounds the units, and the history names them.
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # A row refused at confirmation refuses the file: all rows or none, as everywhere else.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
 
 @admin.register(InKindContribution)

@@ -4,7 +4,8 @@ Pages, the Excel appendix and the PDF report call these functions, so they alway
 whole đồng and shares are exact decimals; only the display helpers at the end round.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -98,6 +99,25 @@ class RecordFinding:
     unit_name: str
     period: Period
     finding: consistency.Finding
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedRecord:
+    """A funding record as an import will store it, with the share of its group's total the file states."""
+
+    unit: AdministrativeUnit
+    period: Period
+    kind: str
+    source: FundingSource
+    amount_vnd: int
+    project: str = ""
+    share: Decimal | None = None  # in %
+
+    @property
+    def group(self) -> tuple[int, Period, str]:
+        """The records that describe the same money: of one unit, period and kind."""
+        return (self.unit.pk, self.period, self.kind)
 
 
 def funding_summary(*, unit: AdministrativeUnit, period: Period, kind: str = DEFAULT_KIND) -> FundingSummary:
@@ -165,20 +185,74 @@ def funding_findings(
     sources = _catalogue()
     found = []
     for (unit_name, _unit_id, year_from, year_to), own in sorted(groups.items()):
-        lines = [
-            consistency.Line(
-                code=sources[source_id].code,
-                parent=sources[sources[source_id].parent_id].code if sources[source_id].parent_id else None,
-                # Million đồng with all six decimals: the check then compares to the đồng.
-                amount=Decimal(amount).scaleb(-6),
-                name=sources[source_id].name,
-            )
-            for source_id, amount in own.items()
-        ]
         found.extend(
-            RecordFinding(unit_name, Period(year_from, year_to), finding) for finding in consistency.check_lines(lines)
+            RecordFinding(unit_name, Period(year_from, year_to), finding, kind)
+            for finding in _group_findings(own, sources)
         )
     return tuple(found)
+
+
+def funding_findings_planned(
+    *, records: Sequence[PlannedRecord], stated_totals: Mapping[tuple[int, Period, str], Decimal] | None = None
+) -> tuple[RecordFinding, ...]:
+    """The findings of each unit, period and kind the records touch, as they will be once the records are stored.
+
+    A group is its stored records, each replaced by the planned record with the same source and project, plus
+    the planned records. Shares the file states are checked against the group's total, which is the stated
+    total (of a total row) when given.
+    """
+    if not records:
+        return ()
+    groups = {record.group: record.unit for record in records}
+    planned_keys = {(*record.group, record.source.pk, record.project) for record in records}
+    stored = FundingRecord.objects.filter(
+        unit_id__in={unit_id for unit_id, _period, _kind in groups},
+        kind__in={kind for _unit_id, _period, kind in groups},
+        year_from__in={period.start for _unit_id, period, _kind in groups},
+    ).values_list("unit_id", "year_from", "year_to", "kind", "source_id", "project", "amount_vnd")
+    own: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, year_from, year_to, kind, source_id, project, amount in stored:
+        group = (unit_id, Period(year_from, year_to), kind)
+        if group in groups and (*group, source_id, project) not in planned_keys:
+            own[group][source_id] += amount
+    for record in records:
+        own[record.group][record.source.pk] += record.amount_vnd
+    # A stated share belongs to a source's line only when one record makes that line.
+    lines_per_source = Counter((record.group, record.source.pk) for record in records)
+    shares: dict[tuple, dict[int, Decimal]] = defaultdict(dict)
+    for record in records:
+        if record.share is not None and lines_per_source[(record.group, record.source.pk)] == 1:
+            shares[record.group][record.source.pk] = record.share
+    sources = _catalogue()
+    stated_totals = stated_totals or {}
+    found = []
+    for group in sorted(groups, key=lambda group: (groups[group].name, group[1], group[2])):
+        findings = _group_findings(own[group], sources, shares=shares[group], stated_total=stated_totals.get(group))
+        found.extend(RecordFinding(groups[group].name, group[1], finding, group[2]) for finding in findings)
+    return tuple(found)
+
+
+def _group_findings(
+    own: Mapping[int, int],
+    sources: dict[int, FundingSource],
+    *,
+    shares: Mapping[int, Decimal] | None = None,
+    stated_total: Decimal | None = None,
+) -> list[consistency.Finding]:
+    """The consistency findings of one group's amounts in đồng by source id."""
+    shares = shares or {}
+    lines = [
+        consistency.Line(
+            code=sources[source_id].code,
+            parent=sources[sources[source_id].parent_id].code if sources[source_id].parent_id else None,
+            # Million đồng with all six decimals: the check then compares to the đồng.
+            amount=Decimal(amount).scaleb(-6),
+            share=shares.get(source_id),
+            name=sources[source_id].name,
+        )
+        for source_id, amount in own.items()
+    ]
+    return consistency.check_lines(lines, stated_total=stated_total)
 
 
 def funding_periods(*, unit: AdministrativeUnit, kind: str = DEFAULT_KIND) -> list[Period]:

@@ -1,18 +1,10 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 
-from ntm_portal.models import ChangeRecord
+from ntm_portal.models import ChangeRecord, ImportBatch
 
 
-@admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
-    """History is written by the services in the same transaction as each change; nobody edits it."""
-
-    list_display = ["at", "user", "subject_type", "subject_id", "action", "target", "old_value", "new_value"]
-    list_filter = ["action", "subject_type"]
-    list_select_related = ["user", "subject_type"]
-    search_fields = ["target", "comment", "user__username"]
-    date_hierarchy = "at"
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -21,3 +13,42 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(ReadOnlyAdmin):
+    """History is written by the services in the same transaction as each change; nobody edits it."""
+
+    list_display = ["at", "user", "subject_type", "subject_id", "action", "target", "old_value", "new_value"]
+    list_filter = ["action", "subject_type"]
+    list_select_related = ["user", "subject_type"]
+    search_fields = ["target", "comment", "user__username"]
+    date_hierarchy = "at"
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    """Every uploaded file and what became of it. "Add" opens the import page, which checks before writing."""
+
+    list_display = [
+        "created_at",
+        "file_name",
+        "kind",
+        "year",
+        "user",
+        "status",
+        "new_rows",
+        "updated_rows",
+        "error_rows",
+    ]
+    list_filter = ["status", "kind", "year"]
+    list_select_related = ["user"]
+    search_fields = ["file_name", "user__username"]
+    date_hierarchy = "created_at"
+    exclude = ["content"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("import_start")

@@ -42,6 +42,8 @@ def _navigation(request: HttpRequest) -> Navigation:
         links.append(NavLink(_("Results"), reverse("criteria:grid")))
         links.append(NavLink(_("Provinces overview"), reverse("criteria:overview")))
         links.append(NavLink(_("Funding"), reverse("funding:summary")))
+    if access.can_import(user):
+        links.append(NavLink(_("Import"), reverse("import_start")))
     commune = access.home_commune(user)
     if commune is not None:
         links.append(NavLink(commune.name, commune_page_url(commune)))

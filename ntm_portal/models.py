@@ -54,3 +54,43 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} · {self.target}: {self.old_value} → {self.new_value}"
+
+
+class ImportBatch(models.Model):
+    """A file uploaded for import: kept from the dry run to the confirmation, then as the record of who imported what.
+
+    The file itself is kept so that the confirmation imports exactly the file that was previewed.
+    """
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        REFUSED = "refused", _("Refused: the file has errors")
+        IMPORTED = "imported", _("Imported")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="import_batches"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKED)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    new_rows = models.PositiveIntegerField(_("new"), default=0)
+    updated_rows = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    # [[place, message], …] as shown to the user, in file order
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} · {self.created_at:%d/%m/%Y %H:%M}"

@@ -108,6 +108,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Evidence files: local disk by default; EVIDENCE_STORAGE=s3 keeps them in S3-compatible object storage
 # (django-storages), for deployments with several servers.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Spreadsheets imported on the import page (a 10,000-commune results table is about 1 MB).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 if env_str("EVIDENCE_STORAGE", "local") == "s3":
     EVIDENCE_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",

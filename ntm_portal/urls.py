@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from ntm_portal import views
+from ntm_portal import views, views_import
 
 admin.site.site_header = _("New Rural Areas Portal")
 admin.site.site_title = _("NTM Portal")
@@ -22,6 +22,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(account_urlpatterns)),
     path("", views.home, name="home"),
+    path("imports/", views_import.import_start, name="import_start"),
+    path("imports/<int:batch_id>/", views_import.import_batch, name="import_batch"),
+    path("imports/<int:batch_id>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("imports/<int:batch_id>/cancel/", views_import.import_cancel, name="import_cancel"),
     path("", include("criteria.urls")),
     path("", include("funding.urls")),
 ]

@@ -5,7 +5,7 @@ Readers (`results_wide`) turn a file into `ResultRow`s and `RowError`s without w
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -49,3 +49,20 @@ class ResultRow:
     unit: AdministrativeUnit
     marks: Mapping[int, bool]
     place: Place = Place()
+
+
+@dataclass
+class ImportSummary:
+    """What an import does (or would do, or did): rows by outcome and the refused rows with their reasons."""
+
+    new: int = 0  # communes without an assessment for the year and set yet
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+    # Things worth a look that do not stop the import (e.g. funding lines that do not add up)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def error_rows(self) -> int:
+        return len({(error.place.sheet, error.place.row) for error in self.errors if error.place.row is not None})

@@ -26,9 +26,9 @@ from openpyxl.utils import get_column_letter
 
 from communes.matching import DISTRICT_PREFIXES, MatchError, UnitMatcher, written_prefix
 from communes.models import AdministrativeUnit
-from criteria.imports import Place, ResultRow, RowError
+from criteria.imports import ImportSummary, Place, ResultRow, RowError
 from criteria.models import CriteriaSet
-from criteria.services.imports import ImportSummary, results_import_plan
+from criteria.services.imports import results_import_plan
 from ntm_portal.text import fold, nfc
 
 MET_MARKS = frozenset({"x", "đ", "đạt", "1", "✓", "✔"})

@@ -1,5 +1,6 @@
 """Writes of the criteria app: assessments (entry, workflow, summaries) and their evidence."""
 
+from criteria.imports import ImportSummary
 from criteria.services.assessments import (
     AssessmentError,
     AssessmentLocked,
@@ -27,7 +28,7 @@ from criteria.services.evidence import (
     evidence_upload,
     evidence_verified_file,
 )
-from criteria.services.imports import ImportSummary, results_import, results_import_plan
+from criteria.services.imports import results_import, results_import_plan
 
 __all__ = [
     "AssessmentError",

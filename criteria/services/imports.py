@@ -7,7 +7,7 @@ row refuses the whole file, so an office never has to work out which half of its
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from communes import access
 from communes.models import AdministrativeUnit
-from criteria.imports import ResultRow, RowError
+from criteria.imports import ImportSummary, ResultRow, RowError
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult
 from criteria.services.assessments import assessment_summaries_refresh, result_text
 from ntm_portal.models import ChangeRecord
@@ -24,21 +24,6 @@ from ntm_portal.models import ChangeRecord
 # The comment of the history rows an import writes.
 IMPORT_COMMENT = "import"
 BATCH_SIZE = 1000
-
-
-@dataclass
-class ImportSummary:
-    """What an import does (or would do, or did): rows by outcome and the refused rows with their reasons."""
-
-    new: int = 0  # communes without an assessment for the year and set yet
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def error_rows(self) -> int:
-        return len({(error.place.sheet, error.place.row) for error in self.errors if error.place.row is not None})
 
 
 @dataclass

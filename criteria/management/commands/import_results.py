@@ -1,4 +1,8 @@
-"""Import a year's criterion results from the wide table offices keep (.xlsx or .csv): all rows or none."""
+"""Import results from a spreadsheet (.xlsx or .csv): all rows or none.
+
+The wide layout is the table offices keep, a row per commune and a column per criterion, for one year; the
+long layout gives indicator values, a row per commune, year and indicator, and the criteria are judged again.
+"""
 
 import datetime
 from pathlib import Path
@@ -13,18 +17,28 @@ from criteria.imports.results_wide import results_file_check
 from criteria.models import CriteriaSet
 from criteria.selectors import criteria_set_in_force
 from criteria.services import ImportSummary, results_import
+from criteria.services.values_import import indicator_values_import
 from ntm_portal.text import fold
 
 
 class Command(BaseCommand):
     help = (
-        "Import a year's criterion results (a row per commune, a column per criterion) from an .xlsx or .csv "
-        "file: every row or, on any error, none."
+        "Import a year's criterion results (a row per commune, a column per criterion) or, with --layout long, "
+        "indicator values (a row per commune, year and indicator) from an .xlsx or .csv file: every row or, on "
+        "any error, none."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument(
+            "--layout",
+            choices=["wide", "long"],
+            default="wide",
+            help="wide: criterion results, a column per criterion (default); long: indicator values, a row each.",
+        )
+        parser.add_argument(
+            "--year", type=int, help="Required for the wide layout; for the long one, the year every row must have."
+        )
         parser.add_argument("--criteria-set", default="", metavar="CODE", help="Default: the set in force that year.")
         parser.add_argument("--dry-run", action="store_true", help="Check the file and count; write nothing.")
         parser.add_argument(
@@ -34,11 +48,26 @@ class Command(BaseCommand):
             help='Match communes only in this province, e.g. "Cao Bằng" (default: every loaded province).',
         )
 
-    def handle(self, *args, file: Path, year: int, criteria_set: str, dry_run: bool, province: str, **options) -> None:
+    def handle(
+        self,
+        *args,
+        file: Path,
+        layout: str,
+        year: int | None,
+        criteria_set: str,
+        dry_run: bool,
+        province: str,
+        **options,
+    ) -> None:
         try:
             content = file.read_bytes()
         except OSError:
             raise CommandError(_("Cannot read %(file)s.") % {"file": file}) from None
+        if layout == "long":
+            self._import_long(content, file_name=file.name, year=year, dry_run=dry_run, chosen=criteria_set or province)
+            return
+        if year is None:
+            raise CommandError(_("The wide layout needs --year."))
         chosen = self._criteria_set(code=criteria_set, year=year)
         within = self._province(province, year=year) if province else None
         checked = results_file_check(content, year=year, criteria_set=chosen, file_name=file.name, within=within)
@@ -47,6 +76,30 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
             summary = results_import(user=user, year=year, criteria_set=chosen, rows=checked.rows, dry_run=dry_run)
         self._report(summary, skipped_sheets=checked.skipped_sheets)
+        self._refuse_errors(summary)
+        if dry_run:
+            self.stdout.write(_("Dry run: nothing was written."))
+        else:
+            self.stdout.write(self.style.SUCCESS(_("The results of %(year)s were imported.") % {"year": year}))
+
+    def _import_long(self, content: bytes, *, file_name: str, year: int | None, dry_run: bool, chosen: str) -> None:
+        if chosen:
+            raise CommandError(_("--criteria-set and --province apply to the wide layout only."))
+        # History rows name the first superuser, as for the wide layout; a dry run needs nobody.
+        user = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+        if user is None and not dry_run:
+            raise CommandError(_("Create a superuser first: the history of the imported values names who wrote them."))
+        summary = indicator_values_import(content, file_name=file_name, user=user, year=year, dry_run=dry_run)
+        self._report(summary, skipped_sheets=[])
+        for warning in summary.warnings:
+            self.stdout.write(warning)
+        self._refuse_errors(summary)
+        if dry_run:
+            self.stdout.write(_("Dry run: nothing was written."))
+        else:
+            self.stdout.write(self.style.SUCCESS(_("The indicator values were imported.")))
+
+    def _refuse_errors(self, summary: ImportSummary) -> None:
         if summary.errors:
             count = len(summary.errors)
             raise CommandError(
@@ -57,10 +110,6 @@ class Command(BaseCommand):
                 )
                 % {"count": count}
             )
-        if dry_run:
-            self.stdout.write(_("Dry run: nothing was written."))
-        else:
-            self.stdout.write(self.style.SUCCESS(_("The results of %(year)s were imported.") % {"year": year}))
 
     def _criteria_set(self, *, code: str, year: int) -> CriteriaSet:
         if code:

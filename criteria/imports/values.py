@@ -1,0 +1,89 @@
+"""One indicator value read from a cell, by the indicator's kind, and checked as the entry form checks it.
+
+Numbers are read the Vietnamese way first ("85,5", "1.250", "31.690,35", "85,5%"), then as programs write
+them ("85.5"); yes / no as the wide import's marks plus "Có" / "Không"; levels as "2" or "Mức độ 2".
+"""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext as _
+
+from criteria.evaluation import Value
+from criteria.forms import indicator_number_field
+from criteria.imports.results_wide import MET_MARKS, NOT_MET_MARKS, cell_text
+from criteria.models import Indicator
+from ntm_portal.text import fold
+
+YES_WORDS = MET_MARKS | {"có", "yes", "true"}
+NO_WORDS = (NOT_MET_MARKS - {""}) | {"không", "no", "false"}
+# Indicator values are stored with four decimals; a computed cell (92.50000000001) is rounded to them.
+STORED_PLACES = Decimal("0.0001")
+
+_LEVEL_PREFIX = re.compile(r"^(?:muc do|muc|level)\s*")
+# "1.250" and "31.690,35": dots group thousands; "85,5": a decimal comma; "85.5": a program's decimal point;
+# "1,250.5": English grouping, recognised only with its decimals.
+_VIETNAMESE_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+(?:,\d+)?$")
+_DECIMAL_POINT = re.compile(r"^[+-]?\d*\.\d+$")
+_ENGLISH_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$")
+
+
+class InvalidValue(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def indicator_value(indicator: Indicator, written: object, *, percent_cell: bool = False) -> Value:
+    """The value a cell gives for the indicator, checked as the entry form checks it; InvalidValue if none."""
+    text = cell_text(written)
+    names = {"value": text, "code": indicator.code}
+    if indicator.kind == Indicator.Kind.COMPOSITE:
+        raise InvalidValue(
+            _("Indicator %(code)s has several conditions: enter it on the commune's page, not from a file.") % names
+        )
+    if indicator.kind == Indicator.Kind.BOOLEAN:
+        if text.lower() in YES_WORDS:
+            return True
+        if text.lower() in NO_WORDS:
+            return False
+        raise InvalidValue(
+            _("“%(value)s” is not a yes / no value: write Đạt (or Có, x, 1) or Chưa đạt (or Không, 0).") % names
+        )
+    if indicator.kind == Indicator.Kind.LEVEL:
+        text = _LEVEL_PREFIX.sub("", fold(text))
+        number = _number(text)
+    elif isinstance(written, int | float) and not isinstance(written, bool):
+        number = Decimal(repr(written)).quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
+        if percent_cell:  # 92,5% in Excel is the number 0.925
+            number *= 100
+    elif indicator.kind == Indicator.Kind.PERCENT and text.endswith("%"):
+        number = _number(text.removesuffix("%").strip())
+    else:
+        number = _number(text)
+    if number is None:
+        raise InvalidValue(_("“%(value)s” is not a number.") % names)
+    field = indicator_number_field(indicator.kind, indicator.code)
+    try:
+        return field.clean(format(number.normalize(), "f"))
+    except forms.ValidationError as invalid:
+        raise InvalidValue(
+            _("“%(value)s” cannot be a value of indicator %(code)s: %(reason)s")
+            % {**names, "reason": " ".join(invalid.messages)}
+        ) from None
+
+
+def _number(text: str) -> Decimal | None:
+    text = text.replace(" ", "")
+    if _VIETNAMESE_GROUPED.match(text) or _DECIMAL_COMMA.match(text):
+        text = text.replace(".", "").replace(",", ".")
+    elif _ENGLISH_GROUPED.match(text):
+        text = text.replace(",", "")
+    elif not _DECIMAL_POINT.match(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
