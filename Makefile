@@ -24,13 +24,13 @@ messages: $(STAMP)
 
 run: install
 	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py load_demo --if-empty --with-report
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: install
 	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --with-report
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

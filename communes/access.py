@@ -11,6 +11,7 @@ from django.http import Http404
 from communes.models import AdministrativeUnit, Membership
 from criteria.models import Evidence
 from ntm_portal.models import ImportBatch
+from reports.models import Report
 
 Role = Membership.Role
 
@@ -191,3 +192,35 @@ def import_batch_for_user_or_404(user, batch_id: int) -> ImportBatch:
         raise Http404
     return batch
 
+
+# Reports: the coordination offices write and issue them; everybody with the unit in scope reads issued ones.
+REPORT_WRITER_ROLES = frozenset({Role.PROVINCE_STAFF, Role.DISTRICT_STAFF})
+
+
+def can_write_reports(user, unit: AdministrativeUnit) -> bool:
+    return bool(roles_on(user, unit) & (REPORT_WRITER_ROLES | {Role.ADMIN}))
+
+
+def can_issue_reports(user, unit: AdministrativeUnit) -> bool:
+    return can_write_reports(user, unit)
+
+
+def report_for_user_or_404(user, report_id: int) -> Report:
+    """A report of a unit in scope; drafts only for those who write reports there."""
+    report = Report.objects.select_related("unit__parent__parent").filter(pk=report_id).first()
+    if report is None or not can_view(user, report.unit):
+        raise Http404
+    if not report.is_issued and not can_write_reports(user, report.unit):
+        raise Http404
+    return report
+
+
+def report_units(user) -> list[AdministrativeUnit]:
+    """Units the user may write reports for: their provinces and districts (all provinces for administrators)."""
+    return [unit for unit in overview_roots(user) if can_write_reports(user, unit)]
+
+
+def is_reader_only(user) -> bool:
+    """Leaders who only read: their start page is the dashboard rather than the results grid."""
+    roles = {m.role for m in memberships(user)}
+    return bool(roles) and roles <= {Role.LEADER} and not is_admin(user)

@@ -39,9 +39,11 @@ def _navigation(request: HttpRequest) -> Navigation:
     is_admin = access.is_admin(user)
     links = []
     if is_admin or access.overview_roots(user):
+        links.append(NavLink(_("Dashboard"), reverse("reports:dashboard")))
         links.append(NavLink(_("Results"), reverse("criteria:grid")))
         links.append(NavLink(_("Provinces overview"), reverse("criteria:overview")))
         links.append(NavLink(_("Funding"), reverse("funding:summary")))
+        links.append(NavLink(_("Reports"), reverse("reports:list")))
     if access.can_import(user):
         links.append(NavLink(_("Import"), reverse("import_start")))
     commune = access.home_commune(user)

@@ -28,4 +28,5 @@ urlpatterns = [
     path("imports/<int:batch_id>/cancel/", views_import.import_cancel, name="import_cancel"),
     path("", include("criteria.urls")),
     path("", include("funding.urls")),
+    path("", include("reports.urls")),
 ]

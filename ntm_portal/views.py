@@ -20,6 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
     commune = access.home_commune(request.user)
     if commune is not None:
         return redirect(commune_page_url(commune))
+    if access.is_reader_only(request.user) and access.overview_roots(request.user):
+        return redirect("reports:dashboard")
     # An administrator needs no province on the map to open the results.
     if access.is_admin(request.user) or access.overview_roots(request.user):
         return redirect("criteria:grid")

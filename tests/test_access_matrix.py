@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from criteria.models import Assessment
 from criteria.services import assessment_save
+from reports.services import report_create
 from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,15 @@ EXPECTED = {
     "commune other": {**dict.fromkeys(ROLES, 404), "anonymous": 302, "admin": 200},
     "entry own": {**dict.fromkeys(ROLES, 200), "anonymous": 302, "official_b": 404, "leader": 404},
     "entry other": {**dict.fromkeys(ROLES, 404), "anonymous": 302, "admin": 200},
+    "dashboard": {**dict.fromkeys(ROLES, 200), "anonymous": 302},
+    "dashboard other province": {**dict.fromkeys(ROLES, 404), "anonymous": 302, "admin": 200},
+    "reports": {**dict.fromkeys(ROLES, 200), "anonymous": 302},
+    "report draft own": {
+        **dict.fromkeys(ROLES, 404), "anonymous": 302, "province_staff": 200, "admin": 200,
+    },
+    "import": {
+        **dict.fromkeys(ROLES, 404), "anonymous": 302, "province_staff": 200, "district_staff": 200, "admin": 200,
+    },
     "submit own": {**dict.fromkeys(ROLES, 302), "official_b": 404},
     "submit other": {**dict.fromkeys(ROLES, 404), "anonymous": 302, "admin": 302},
 }  # fmt: skip
@@ -48,7 +58,16 @@ def request(client, world, view):
         "commune other": commune_url("commune", other),
         "entry own": commune_url("entry", own),
         "entry other": commune_url("entry", other),
+        "dashboard": reverse("reports:dashboard"),
+        "dashboard other province": f"{reverse('reports:dashboard')}?unit={world.other_province.pk}",
+        "reports": reverse("reports:list"),
+        "import": reverse("import_start"),
     }
+    if view == "report draft own":
+        report = report_create(
+            user=world.users["province_staff"], unit=world.province, kind="annual", year_from=YEAR, year_to=YEAR
+        )
+        return client.get(reverse("reports:edit", args=[report.pk]))
     if view in gets:
         return client.get(gets[view])
     unit = own if view.endswith("own") else other

@@ -103,7 +103,7 @@ def test_signing_in_leads_to_the_start_page_and_signing_out_back_to_sign_in(clie
         ([(Role.COMMUNE_OFFICIAL, "commune")], {}, "commune"),
         ([(Role.DISTRICT_STAFF, "district")], {}, "/results/"),
         ([(Role.PROVINCE_STAFF, "province")], {"is_staff": True}, "/results/"),
-        ([(Role.LEADER, "province")], {}, "/results/"),
+        ([(Role.LEADER, "province")], {}, "/dashboard/"),  # leaders read: the dashboard first
         ([(Role.ADMIN, "province")], {}, "/results/"),
         ([], {"is_superuser": True, "is_staff": True}, "/results/"),
     ],

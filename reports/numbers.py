@@ -1,0 +1,64 @@
+"""Report numbers as Vietnamese documents print them: "10,62", "48,5%", "173.210,97 triệu đồng".
+
+Figures are exact; these functions round (half up) or truncate only for display. Reports are always
+written in Vietnamese, whatever language the person creating them reads the portal in.
+"""
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import override
+
+MILLION = Decimal(1_000_000)
+
+
+def decimal_text(value: Decimal | int | None, places: int = 2, *, truncate: bool = False) -> str:
+    """ "10,62", "1.250,50"; "" for None. `truncate` cuts instead of rounding (some seeds print "48,5")."""
+    if value is None:
+        return ""
+    exact = Decimal(value)
+    quantum = Decimal(1).scaleb(-places)
+    rounded = exact.quantize(quantum, rounding=ROUND_DOWN if truncate else ROUND_HALF_UP)
+    with override("vi"):
+        return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def integer_text(value: int) -> str:
+    """ "1.616"."""
+    with override("vi"):
+        return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def percent_text(share: Decimal | None, places: int = 2) -> str:
+    """ "48,56%"; "" when there is no share (nothing to divide by)."""
+    return "" if share is None else f"{decimal_text(share, places)}%"
+
+
+def average_text(average: Decimal) -> str:
+    """ "11,63 tiêu chí/xã"."""
+    return f"{decimal_text(average, 2)} tiêu chí/xã"
+
+
+def million_dong(amount_vnd: int) -> str:
+    """ "31.690,35" (million đồng, two decimals)."""
+    return decimal_text(Decimal(amount_vnd) / MILLION, 2)
+
+
+def million_dong_text(amount_vnd: int) -> str:
+    return f"{million_dong(amount_vnd)} triệu đồng"
+
+
+def change_text(change: Decimal | None, places: int = 2, *, unit: str = "") -> str:
+    """ "tăng 10,17%", "giảm 0,72%", "không đổi"; `unit` follows the number ("%", " tiêu chí/xã")."""
+    if change is None:
+        return ""
+    rounded = Decimal(change).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if not rounded:
+        return "không đổi"
+    word = "tăng" if rounded > 0 else "giảm"
+    return f"{word} {decimal_text(abs(rounded), places)}{unit}"
+
+
+def count_text(count: int) -> str:
+    """Counts of communes as the documents write them: two digits below ten ("05 xã"), else grouped."""
+    return f"{count:02d}" if 0 <= count < 10 else integer_text(count)

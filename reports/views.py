@@ -1,0 +1,162 @@
+"""Report pages: the list and a new draft, a draft's editor with its preview, issuing, files and jobs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes import access
+from ntm_portal.downloads import attachment_header
+from reports import jobs, services
+from reports.figures import report_figures
+from reports.forms import ReportCreateForm, ReportEditForm
+from reports.models import RenderJob, Report, ReportFile
+from reports.pdf import document_html
+from reports.structure import report_document
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+REPORTS_SHOWN = 50
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    units = access.report_units(request.user)
+    visible = access.visible_units(request.user)
+    reports = Report.objects.filter(unit__in=visible).select_related("unit", "created_by")
+    writable = {unit.pk for unit in units}
+    if not access.is_admin(request.user):
+        # Drafts only for those who write the unit's reports: a draft is the office's work in progress.
+        reports = [report for report in reports[:REPORTS_SHOWN] if report.is_issued or report.unit_id in writable]
+    else:
+        reports = list(reports[:REPORTS_SHOWN])
+    form = ReportCreateForm(request.POST or None, units=units)
+    if request.method == "POST":
+        if not units:
+            raise Http404
+        if form.is_valid():
+            try:
+                report = services.report_create(user=request.user, **form.cleaned_data)
+            except services.ReportError as refused:
+                form.add_error(None, refused.message)
+            else:
+                return redirect("reports:edit", report_id=report.pk)
+    return render(request, "reports/list.html", {"reports": reports, "form": form if units else None})
+
+
+@login_required
+def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.report_for_user_or_404(request.user, report_id)
+    if report.is_issued:
+        return render(request, "reports/issued.html", {"report": report, "files": _files(report)})
+    if not access.can_write_reports(request.user, report.unit):
+        raise Http404
+    form = ReportEditForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        header = {name: form.cleaned_data[name] for name in services.HEADER_FIELDS}
+        try:
+            report = services.report_save(
+                user=request.user,
+                report=report,
+                version=form.cleaned_data["version"],
+                header=header,
+                narrative=form.narrative(),
+            )
+        except services.ReportError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("reports:edit", report_id=report.pk)
+    report.refresh_from_db()
+    figures = report_figures(unit=report.unit, year=report.year_to, start=report.year_from)
+    preview = document_html(report_document(report, figures), for_pdf=False)
+    return render(request, "reports/edit.html", {"report": report, "form": form, "preview": preview})
+
+
+@login_required
+def report_issue(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.report_for_user_or_404(request.user, report_id)
+    if report.is_issued or not access.can_issue_reports(request.user, report.unit):
+        raise Http404
+    if request.method == "POST":
+        if not report.number.strip() or report.issued_on is None:
+            messages.error(request, _("Give the report its number and date before issuing it."))
+            return redirect("reports:edit", report_id=report.pk)
+        job = jobs.job_start(user=request.user, report=report, issue=True)
+        return redirect("reports:job", job_id=job.pk)
+    return render(request, "reports/confirm_issue.html", {"report": report})
+
+
+@login_required
+def report_delete(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.report_for_user_or_404(request.user, report_id)
+    if report.is_issued or not access.can_write_reports(request.user, report.unit):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.report_delete(user=request.user, report=report, version=int(request.POST.get("version", 0)))
+        except services.ReportError as refused:
+            messages.error(request, refused.message)
+            return redirect("reports:edit", report_id=report.pk)
+        messages.success(request, _("The draft was deleted."))
+        return redirect("reports:list")
+    return render(request, "reports/confirm_delete.html", {"report": report})
+
+
+@login_required
+@require_POST
+def report_render(request: HttpRequest, report_id: int, file_format: str) -> HttpResponse:
+    report = access.report_for_user_or_404(request.user, report_id)
+    if file_format not in CONTENT_TYPES or report.is_issued:
+        raise Http404
+    job = jobs.job_start(user=request.user, report=report, file_format=file_format)
+    return redirect("reports:job", job_id=job.pk)
+
+
+@login_required
+def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_or_404(request.user, job_id)
+    return render(request, "reports/job.html", {"job": job, "report": job.report})
+
+
+@login_required
+def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_or_404(request.user, job_id)
+    if job.status != RenderJob.Status.DONE or job.content is None:
+        raise Http404
+    return _attachment(bytes(job.content), job.report, job.format, draft=True)
+
+
+@login_required
+def report_file(request: HttpRequest, report_id: int, file_format: str) -> HttpResponse:
+    """A file of an issued report, exactly as it was issued."""
+    report = access.report_for_user_or_404(request.user, report_id)
+    stored = report.files.filter(format=file_format).first() if report.is_issued else None
+    if stored is None:
+        raise Http404
+    return _attachment(bytes(stored.content), report, file_format, draft=False)
+
+
+def _job_or_404(user, job_id: int) -> RenderJob:
+    job = RenderJob.objects.select_related("report__unit").defer("content").filter(pk=job_id).first()
+    if job is None or (job.requested_by_id != user.pk and not access.is_admin(user)):
+        raise Http404
+    access.report_for_user_or_404(user, job.report_id)
+    return RenderJob.objects.select_related("report__unit").get(pk=job.pk)
+
+
+def _files(report: Report) -> list[tuple[str, str]]:
+    labels = dict(ReportFile.Format.choices)
+    return [(stored.format, labels[stored.format]) for stored in report.files.order_by("format").defer("content")]
+
+
+def _attachment(content: bytes, report: Report, file_format: str, *, draft: bool) -> HttpResponse:
+    stem = f"{'Dự thảo ' if draft else ''}{report.get_kind_display()} {report.unit.name} {report.period_text}"
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = attachment_header(stem, file_format, fallback="bao-cao")
+    return response

@@ -1,0 +1,256 @@
+"""The computed sentences and tables of a report, in the seeds' wording, from a `ReportFigures`.
+
+Each function returns blocks of `reports.document`; `reports.structure` puts them in the sections of a
+report kind. Reports are official Vietnamese documents, so the text here is Vietnamese and not translated.
+"""
+
+from itertools import groupby
+
+from reports.document import Block, Paragraph, Table
+from reports.figures import ReportFigures
+from reports.numbers import (
+    average_text,
+    change_text,
+    count_text,
+    decimal_text,
+    integer_text,
+    million_dong,
+    million_dong_text,
+    percent_text,
+)
+
+
+def place_phrase(figures: ReportFigures) -> str:
+    """ "trên địa bàn Tỉnh Cao Bằng"."""
+    return f"trên địa bàn {figures.unit.name}"
+
+
+def recognition_blocks(figures: ReportFigures) -> list[Block]:
+    """Communes recognised (new and held), the share, the bands: seed 001 §I.9.a."""
+    ntm = figures.tier("ntm")
+    when = f"Năm {figures.year}" if not figures.is_period else f"Giai đoạn {figures.start}-{figures.year}"
+    new = f"{when}, {place_phrase(figures)} có thêm {count_text(ntm.new_count)} xã đạt chuẩn nông thôn mới"
+    if ntm.planned:
+        new += f" (bằng {percent_text(ntm.of_plan)} so với kế hoạch {count_text(len(ntm.planned))} xã)"
+    new += f": {', '.join(ntm.new)}." if ntm.new else "."
+    held = (
+        f"Lũy kế đến hết năm {figures.year} có {count_text(ntm.held)}/{integer_text(figures.communes)} xã đạt chuẩn "
+        f"nông thôn mới, chiếm {percent_text(ntm.share)} tổng số xã thực hiện Chương trình"
+    )
+    for tier, label in (("ntm_nang_cao", "nông thôn mới nâng cao"), ("ntm_kieu_mau", "nông thôn mới kiểu mẫu")):
+        if figures.tier(tier).held:
+            held += f"; {count_text(figures.tier(tier).held)} xã đạt chuẩn {label}"
+    blocks: list[Block] = [Paragraph(new), Paragraph(held + ".")]
+    if ntm.missed:
+        blocks.append(Paragraph(f"Các xã trong kế hoạch chưa đạt chuẩn: {', '.join(ntm.missed)}."))
+    bands = {band.key: band for band in figures.bands}
+    blocks.append(
+        Paragraph(
+            f"Số xã còn lại: {count_text(bands['15_18'].communes)} xã đạt 15-18 tiêu chí; "
+            f"{count_text(bands['10_14'].communes)} xã đạt 10-14 tiêu chí; {count_text(bands['5_9'].communes)} xã "
+            f"đạt 5-9 tiêu chí; {count_text(bands['under_5'].communes)} xã đạt dưới 5 tiêu chí (số xã đạt dưới 10 "
+            f"tiêu chí chiếm {percent_text(bands['under_10'].share, 1)})."
+        )
+    )
+    return blocks
+
+
+def average_blocks(figures: ReportFigures) -> list[Block]:
+    """The average criteria per commune, against plan and the previous year, and by district: §I.9.b."""
+    sentence = f"Bình quân toàn {_scope_word(figures)} đạt {average_text(figures.average)}"
+    if figures.average_of_plan is not None:
+        sentence += (
+            f" (bằng {percent_text(figures.average_of_plan)} so với kế hoạch "
+            f"{decimal_text(figures.planned_average, 2)} tiêu chí/xã)"
+        )
+    if figures.average_change is not None:
+        sentence += f", {change_text(figures.average_change, unit=' tiêu chí/xã')} so với năm {figures.previous_year}"
+    blocks: list[Block] = [Paragraph(sentence + ".")]
+    if figures.districts:
+        ranked = ", ".join(f"{district.name} ({decimal_text(district.average)})" for district in figures.districts)
+        blocks.append(Paragraph(f"Bình quân tiêu chí/xã theo đơn vị cấp huyện, từ cao đến thấp: {ranked}."))
+        blocks.append(district_table(figures))
+    return blocks
+
+
+def district_table(figures: ReportFigures) -> Table:
+    rows = tuple(
+        (
+            str(index),
+            district.name,
+            integer_text(district.communes),
+            decimal_text(district.average),
+            change_text(district.change) if district.change is not None else "",
+            integer_text(district.recognised),
+        )
+        for index, district in enumerate(figures.districts, 1)
+    )
+    return Table(
+        title=f"Kết quả bình quân tiêu chí theo đơn vị cấp huyện năm {figures.year}",
+        columns=(
+            "STT",
+            "Đơn vị",
+            "Số xã",
+            "Bình quân (tiêu chí/xã)",
+            f"So với năm {figures.previous_year}",
+            "Số xã đạt chuẩn NTM",
+        ),
+        rows=rows,
+        numeric=(False, False, True, True, True, True),
+    )
+
+
+def criteria_blocks(figures: ReportFigures) -> list[Block]:
+    """One bullet per criterion, grouped as the seeds group them: §I.9.c."""
+    blocks: list[Block] = []
+    for group, criteria in groupby(figures.criteria, key=lambda criterion: criterion.group):
+        if group:
+            blocks.append(Paragraph(group, bullet="-"))
+        for criterion in criteria:
+            text = (
+                f"{count_text(criterion.met)} xã đạt tiêu chí số {criterion.number} - {criterion.name} "
+                f"(bằng {percent_text(criterion.share)})"
+            )
+            if criterion.change_points is not None:
+                text += f"; {change_text(criterion.change_points, unit='%')} so với năm {figures.previous_year}"
+            blocks.append(Paragraph(text + ".", bullet="+"))
+    blocks.append(Paragraph("(Có biểu chi tiết kèm theo)"))
+    return blocks
+
+
+def lost_blocks(figures: ReportFigures) -> list[Block]:
+    if not figures.lost:
+        return [Paragraph(f"Các xã đã được công nhận đạt chuẩn đều duy trì đủ tiêu chí trong năm {figures.year}.")]
+    listed = "; ".join(
+        f"{lost.name} ({lost.district}): tiêu chí số {', '.join(str(number) for number in lost.criteria)}"
+        for lost in figures.lost
+    )
+    return [
+        Paragraph(
+            f"Có {count_text(len(figures.lost))} xã đã được công nhận đạt chuẩn nông thôn mới nhưng năm {figures.year} "
+            f"chưa duy trì được đầy đủ các tiêu chí: {listed}."
+        )
+    ]
+
+
+def evidence_blocks(figures: ReportFigures) -> list[Block]:
+    evidence = figures.evidence
+    return [
+        Paragraph(
+            f"Hồ sơ minh chứng: {integer_text(evidence.accepted)} tài liệu đã được chấp nhận, "
+            f"{integer_text(evidence.pending)} tài liệu đang chờ xem xét, {integer_text(evidence.rejected)} tài liệu "
+            f"bị trả lại; {integer_text(evidence.met_without_evidence)} lượt tiêu chí được đánh giá đạt nhưng chưa có "
+            f"minh chứng được chấp nhận."
+        )
+    ]
+
+
+def funding_blocks(figures: ReportFigures) -> list[Block]:
+    """Money mobilised by source, with shares and the total without credit: seed 000 §III.3.1, 001 §I.7."""
+    funding = figures.funding
+    if funding.is_empty:
+        return [Paragraph(f"Chưa có số liệu nguồn vốn huy động của {figures.period} trong hệ thống.")]
+    blocks: list[Block] = [
+        Paragraph(
+            f"Tổng nguồn vốn huy động {_period_phrase(figures)}: {million_dong_text(funding.total_vnd)} "
+            f"(không kể vốn tín dụng: {million_dong_text(funding.total_without_credit_vnd)}), trong đó:"
+        )
+    ]
+    for line in funding.lines:
+        if line.depth == 0 and line.amount_vnd:
+            blocks.append(
+                Paragraph(
+                    f"{line.name}: {million_dong_text(line.amount_vnd)}, chiếm {percent_text(line.share)};", bullet="-"
+                )
+            )
+    in_kind = funding.in_kind
+    if not in_kind.is_empty:
+        parts = []
+        if in_kind.labour_days:
+            parts.append(f"{decimal_text(in_kind.labour_days, _places(in_kind.labour_days))} ngày công")
+        if in_kind.land_m2:
+            parts.append(f"hiến {decimal_text(in_kind.land_m2, _places(in_kind.land_m2))} m² đất")
+        if in_kind.materials_vnd:
+            parts.append(f"vật liệu trị giá {million_dong_text(in_kind.materials_vnd)}")
+        blocks.append(Paragraph(f"Nhân dân đóng góp {', '.join(parts)}."))
+    blocks.append(funding_table(figures))
+    return blocks
+
+
+def funding_table(figures: ReportFigures) -> Table:
+    funding = figures.funding
+    lines = [line for line in funding.lines if line.amount_vnd]
+    rows = [
+        (
+            str(index),
+            "\u2003" * line.depth + line.name,
+            million_dong(line.amount_vnd),
+            decimal_text(line.share),
+            decimal_text(line.share_without_credit),
+        )
+        for index, line in enumerate(lines, 1)
+    ]
+    rows.append(("", "Tổng cộng", million_dong(funding.total_vnd), "100,00", ""))
+    rows.append(("", "Tổng không kể vốn tín dụng", million_dong(funding.total_without_credit_vnd), "", "100,00"))
+    return Table(
+        title=f"Nguồn vốn huy động {_period_phrase(figures)} (triệu đồng)",
+        columns=("STT", "Nguồn vốn", "Số tiền (triệu đồng)", "Tỷ lệ (%)", "Tỷ lệ không kể tín dụng (%)"),
+        rows=tuple(rows),
+        numeric=(False, False, True, True, True),
+        bold_rows=(len(rows) - 2, len(rows) - 1),
+    )
+
+
+def targets_blocks(figures: ReportFigures, *, next_targets: tuple[str, ...], next_year: int) -> list[Block]:
+    if not next_targets:
+        return [Paragraph(f"Chưa có chỉ tiêu xã đạt chuẩn nông thôn mới năm {next_year} trong hệ thống.")]
+    return [
+        Paragraph(
+            f"Phấn đấu năm {next_year} có thêm {count_text(len(next_targets))} xã đạt chuẩn nông thôn mới: "
+            f"{', '.join(next_targets)}; nâng tổng số xã đạt chuẩn lên "
+            f"{count_text(figures.tier('ntm').held + len(next_targets))} xã."
+        )
+    ]
+
+
+def summary_table(figures: ReportFigures) -> Table:
+    """The appendix table of the PDF: seed 001's "Biểu" for the year and the previous one."""
+    previous = figures.previous_average
+    rows = [
+        ("", "Tổng số xã thực hiện Chương trình", "xã", integer_text(figures.communes)),
+        ("1", "Bình quân số tiêu chí đạt chuẩn/xã", "tiêu chí", decimal_text(figures.average)),
+        ("2", "Số xã đạt chuẩn nông thôn mới (lũy kế)", "xã", integer_text(figures.tier("ntm").held)),
+    ]
+    rows += [
+        (f"2.{index}", f"Số xã đạt {band.label.replace('<', 'dưới ')} tiêu chí", "xã", integer_text(band.communes))
+        for index, band in enumerate(figures.bands[1:], 1)
+    ]
+    rows += [
+        (
+            f"3.{criterion.number}",
+            f"Số xã đạt tiêu chí số {criterion.number} - {criterion.name}",
+            "xã",
+            integer_text(criterion.met),
+        )
+        for criterion in figures.criteria
+    ]
+    note = f"Năm {figures.previous_year}: bình quân {decimal_text(previous)} tiêu chí/xã." if previous else ""
+    return Table(
+        title=f"Biểu tổng hợp kết quả thực hiện Bộ tiêu chí xã nông thôn mới năm {figures.year}",
+        columns=("STT", "Chỉ tiêu", "ĐVT", f"TH {figures.year}"),
+        rows=tuple(rows),
+        numeric=(False, False, False, True),
+        note=note,
+    )
+
+
+def _scope_word(figures: ReportFigures) -> str:
+    return {"province": "tỉnh", "district": "huyện"}.get(figures.unit.level, "xã")
+
+
+def _period_phrase(figures: ReportFigures) -> str:
+    return f"năm {figures.year}" if not figures.is_period else f"giai đoạn {figures.start}-{figures.year}"
+
+
+def _places(quantity) -> int:
+    return max(0, -quantity.normalize().as_tuple().exponent)
