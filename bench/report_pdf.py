@@ -47,7 +47,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import throwaway_database
+from harness import analyse, throwaway_database, timed
 
 REPORT_YEAR = 2021
 NATIONAL_YEAR = 2024
@@ -108,7 +108,7 @@ def _demo_report():
     # The whole map first, as a server holds it: the report's queries then run against 14,000 units, not 300
     call_command("load_units", "--all", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())
-    _analyse()
+    analyse()
     province = AdministrativeUnit.objects.get(level=AdministrativeUnit.Level.PROVINCE, code=PROVINCE_CODE)
     admin = get_user_model().objects.create_superuser(username="bench.admin", password="bench-2026-report-pdf")
     report = report_create(
@@ -134,8 +134,8 @@ def _measure_pdf(report) -> dict:
     _weasyprint(html)  # imports WeasyPrint and loads the fonts, as in a worker that has made a PDF before
     runs = {"pdf": [], "weasyprint": []}
     for _run in range(PDF_RUNS):
-        runs["pdf"].append(_timed(lambda: report_files(report, ["pdf"])))
-        runs["weasyprint"].append(_timed(lambda: _weasyprint(html)))
+        runs["pdf"].append(timed(lambda: report_files(report, ["pdf"])))
+        runs["weasyprint"].append(timed(lambda: _weasyprint(html)))
     content = report_files(report, ["pdf"])[1]["pdf"]
     pages = len(PdfReader(io.BytesIO(content)).pages)
 
@@ -151,7 +151,7 @@ def _measure_pdf(report) -> dict:
         started = time.perf_counter()
         step_html = document_html(document, for_pdf=True)
         steps["html"].append(_since_s(started))
-        steps["weasyprint"].append(_timed(lambda html=step_html: _weasyprint(html)))
+        steps["weasyprint"].append(timed(lambda html=step_html: _weasyprint(html)))
 
     print(f"PDF: {pages} pages, {len(content) / 1024:.0f} KiB")
     print(f"{'':<22} {'median s':>9}  runs")
@@ -294,7 +294,7 @@ def _load_country() -> int:
             for unit, met in zip(units, met_counts, strict=True)
             if met == 19
         )
-    _analyse()
+    analyse()
     return len(chosen)
 
 
@@ -353,21 +353,6 @@ def _national_grid():
 
 
 # ── Helpers ──
-
-
-def _analyse() -> None:
-    """Statistics as autovacuum would keep them, so that the planner knows how many rows each table holds."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
-def _timed(action) -> float:
-    started = time.perf_counter()
-    action()
-    return _since_s(started)
 
 
 def _since_s(started: float) -> float:

@@ -224,3 +224,15 @@ def is_reader_only(user) -> bool:
     """Leaders who only read: their start page is the dashboard rather than the results grid."""
     roles = {m.role for m in memberships(user)}
     return bool(roles) and roles <= {Role.LEADER} and not is_admin(user)
+
+
+def visible_reports(user) -> QuerySet[Report]:
+    """Issued reports of units in scope, and drafts of the units whose reports the user writes."""
+    reports = Report.objects.select_related("unit", "created_by")
+    if is_admin(user):
+        return reports
+    writable = Q()
+    for unit in report_units(user):
+        writable |= Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit)
+    issued = Q(status=Report.Status.ISSUED, unit__in=visible_units(user))
+    return reports.filter(issued | (writable & Q(status=Report.Status.DRAFT)) if writable else issued)

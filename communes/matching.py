@@ -7,6 +7,7 @@ by its tone marks from another still finds its own unit.
 """
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ def spelling(value: str, prefixes: dict[str, str]) -> _Spelling:
             return _Spelling(rest, fold(rest), kind)
     folded = fold(text)
     for prefix, kind in prefixes.items():
-        rest = _without_prefix(folded, fold(prefix))
+        rest = _without_prefix(folded, _folded_prefix(prefix))
         if rest:
             return _Spelling(text, folded, kind, folded_without_prefix=rest)
     return _Spelling(text, folded)
@@ -96,6 +97,11 @@ def written_prefix(value: str, prefixes: dict[str, str]) -> str | None:
     """The kind of unit a name written with its prefix ("Huyện Bảo Lạc", "TP. Cao Bằng") names, else None."""
     text = nfc(value).lower()
     return next((kind for prefix, kind in prefixes.items() if _without_prefix(text, prefix)), None)
+
+
+@functools.cache
+def _folded_prefix(prefix: str) -> str:
+    return fold(prefix)
 
 
 def _without_prefix(text: str, prefix: str) -> str:
@@ -130,13 +136,18 @@ class UnitMatcher:
         self._entries: list[_Entry] = []
         self._by_key: dict[tuple[str, str], list[_Entry]] = {}
         self._by_code: dict[str, _Entry] = {}
+        self._written_districts: dict[str, _Spelling] = {}
+        # Spelt out once per district and shared by its communes (never changed once made)
+        district_keys: dict[tuple[str, str], set[tuple[str, str]]] = {}
         for unit in units:
             entry = _Entry(unit, unit.district())
             for name in (unit.name, unit.short_name):
                 entry.keys.update(spelling(name, COMMUNE_PREFIXES).keys)
             if entry.district:
-                for name in (entry.district.name, entry.district.short_name):
-                    entry.district_keys.update(spelling(name, DISTRICT_PREFIXES).keys)
+                names = (entry.district.name, entry.district.short_name)
+                if names not in district_keys:
+                    district_keys[names] = {key for name in names for key in spelling(name, DISTRICT_PREFIXES).keys}
+                entry.district_keys = district_keys[names]
             for key in entry.keys:
                 self._by_key.setdefault(key, []).append(entry)
             self._by_code[unit.code] = entry
@@ -154,16 +165,22 @@ class UnitMatcher:
         if not candidates:
             close = self._close_to(written.folded_without_prefix or written.folded)
             if district.strip():
-                close = self._in_district(close, spelling(district, DISTRICT_PREFIXES)) or close
+                close = self._in_district(close, self._district_spelling(district)) or close
             return UnitMatch(error=MatchError.UNKNOWN, suggestions=_labels(close)[: SUGGESTIONS * 2])
         if district.strip() and any(entry.district for entry in candidates):
-            in_district = self._in_district(candidates, spelling(district, DISTRICT_PREFIXES))
+            in_district = self._in_district(candidates, self._district_spelling(district))
             if not in_district:
                 return UnitMatch(error=MatchError.UNKNOWN, suggestions=_labels(candidates))
             candidates = in_district
         if len(candidates) > 1:
             return UnitMatch(error=MatchError.AMBIGUOUS, suggestions=_labels(candidates))
         return UnitMatch(unit=candidates[0].unit)
+
+    def _district_spelling(self, district: str) -> _Spelling:
+        """A file writes the same few districts on thousands of rows: each is spelt out once."""
+        if district not in self._written_districts:
+            self._written_districts[district] = spelling(district, DISTRICT_PREFIXES)
+        return self._written_districts[district]
 
     def _candidates(self, written: _Spelling) -> list[_Entry]:
         for key in written.lookups:

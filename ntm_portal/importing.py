@@ -47,7 +47,9 @@ def results_wide_import(content: bytes, *, file_name: str, user, year: int | Non
     if criteria_set is None:
         message = _("No criteria set covers the year %(year)s.") % {"year": year}
         return ImportSummary(errors=[RowError(Place(), message)])
-    checked = results_file_check(content, year=year, criteria_set=criteria_set, file_name=file_name, user=user)
+    checked = results_file_check(
+        content, year=year, criteria_set=criteria_set, file_name=file_name, user=user, compare=False
+    )
     if checked.summary.errors:
         return checked.summary
     return results_import(user=user, year=year, criteria_set=criteria_set, rows=checked.rows, dry_run=dry_run)

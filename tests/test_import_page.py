@@ -295,3 +295,16 @@ def test_funding_goes_through_the_same_preview_and_confirmation(client, world):
         1_250_500_000,
         "mobilised",
     )
+
+
+@pytest.mark.django_db
+def test_a_long_error_list_is_shown_a_hundred_at_a_time(client, world):
+    signed_in(client, world)
+    rows = [(f"Xã Không Có {number}", ALL_MET) for number in range(120)]
+    batch = batch_of(upload(client, results_workbook(rows)))
+    assert batch.status == "refused" and len(batch.errors) == 120
+    address = reverse("import_batch", kwargs={"batch_id": batch.pk})
+    first = client.get(address).content.decode()
+    assert "Page 1 of 2" in first and "Xã Không Có 0" in first and "Xã Không Có 119" not in first
+    second = client.get(address, {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second and "Xã Không Có 119" in second

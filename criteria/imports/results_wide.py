@@ -13,6 +13,7 @@ writes the rows once the file has no errors.
 
 import csv
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -88,11 +89,13 @@ def results_file_check(
     file_name: str = "",
     within: AdministrativeUnit | None = None,
     user=None,
+    compare: bool = True,
 ) -> ResultsFile:
     """Read, match and check a wide results file against the stored results. Writes nothing.
 
     Communes are matched among the commune-level units of the map in force on 1 January of `year` (under
-    `within` when given).
+    `within` when given). A caller that passes the rows straight to `results_import`, which compares them
+    again under lock, may skip the comparison here (`compare=False`) when the file reads without error.
     """
     try:
         sheets = read_sheets(content, file_name=file_name)
@@ -109,7 +112,10 @@ def results_file_check(
         errors += reader.sheet_errors
     elif not reader.rows and not errors:
         errors.append(RowError(Place(), _("The file has no commune rows.")))
-    summary = results_import_plan(year=year, criteria_set=criteria_set, rows=reader.rows, user=user)
+    if compare or errors:
+        summary = results_import_plan(year=year, criteria_set=criteria_set, rows=reader.rows, user=user)
+    else:
+        summary = ImportSummary()
     order = {sheet.name: index for index, sheet in enumerate(sheets)}
     summary.errors = sorted(
         [*errors, *summary.errors], key=lambda error: (order.get(error.place.sheet, -1), error.place.row or 0)
@@ -190,7 +196,13 @@ def cell_text(value) -> str:
         return str(int(value))
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%d/%m/%Y")
-    return nfc(str(value))
+    return _normalised(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    """`nfc`, remembered: a table repeats the same few marks ("x", "đạt") tens of thousands of times."""
+    return nfc(text)
 
 
 # ── Finding the table and reading its rows ──

@@ -286,7 +286,8 @@ def _write_results(assessment, criteria, stored, directs, evaluation) -> list[Ch
 def assessment_summaries_refresh(assessment_ids: Iterable[int]) -> None:
     """Recompute `results_summary` and `criteria_met` of these assessments from their criterion results.
 
-    Every writer of criterion results calls it in the same transaction: the entry form, imports, the demo.
+    Every writer of criterion results calls it in the same transaction (the entry form, the demo), or fills the
+    summaries with `assessment_summary_fill` when it knows every result it leaves (the results import).
     """
     ids = list(assessment_ids)
     if not ids:
@@ -301,14 +302,25 @@ def assessment_summaries_refresh(assessment_ids: Iterable[int]) -> None:
         "assessment_id", "criterion__number", "is_met"
     ):
         results.setdefault(assessment_id, {})[number] = is_met
-    symbol = {True: SUMMARY_MET, False: SUMMARY_NOT_MET, None: SUMMARY_NO_RESULT}
     for assessment in assessments:
-        outcome = results.get(assessment.pk, {})
-        assessment.results_summary = "".join(
-            symbol[outcome.get(number)] for number in numbers_by_set.get(assessment.criteria_set_id, [])
+        assessment_summary_fill(
+            assessment,
+            numbers=numbers_by_set.get(assessment.criteria_set_id, []),
+            outcome=results.get(assessment.pk, {}),
         )
-        assessment.criteria_met = assessment.results_summary.count(SUMMARY_MET)
     Assessment.objects.bulk_update(assessments, ["results_summary", "criteria_met"], batch_size=2000)
+
+
+_SUMMARY_SYMBOLS = {True: SUMMARY_MET, False: SUMMARY_NOT_MET, None: SUMMARY_NO_RESULT}
+
+
+def assessment_summary_fill(
+    assessment: Assessment, *, numbers: Iterable[int], outcome: Mapping[int, bool | None]
+) -> None:
+    """Set `results_summary` (a symbol per criterion of the set, in number order) and `criteria_met` from the
+    results by criterion number. Saving is the caller's."""
+    assessment.results_summary = "".join(_SUMMARY_SYMBOLS[outcome.get(number)] for number in numbers)
+    assessment.criteria_met = assessment.results_summary.count(SUMMARY_MET)
 
 
 def assessment_step(*, user, assessment: Assessment, step: str, version: int, comment: str = "") -> Assessment:

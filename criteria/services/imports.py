@@ -6,11 +6,14 @@ row refuses the whole file, so an office never has to work out which half of its
 """
 
 import datetime
+import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +21,7 @@ from communes import access
 from communes.models import AdministrativeUnit
 from criteria.imports import ImportSummary, ResultRow, RowError
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult
-from criteria.services.assessments import assessment_summaries_refresh, result_text
+from criteria.services.assessments import assessment_summary_fill, result_text
 from ntm_portal.models import ChangeRecord
 
 # The comment of the history rows an import writes.
@@ -26,12 +29,20 @@ IMPORT_COMMENT = "import"
 BATCH_SIZE = 1000
 
 
+class _Stored(NamedTuple):
+    """A stored result: what the comparison and the write need of it, without a model instance each."""
+
+    pk: int
+    is_met: bool | None
+    computed_is_met: bool | None
+
+
 @dataclass
 class _RowChange:
     row: ResultRow
     assessment: Assessment | None  # None: created by the import
     # (criterion, stored result or None, new is_met) for every criterion whose result changes
-    results: list[tuple[Criterion, CriterionResult | None, bool]]
+    results: list[tuple[Criterion, _Stored | None, bool]]
 
 
 def results_import_plan(*, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], user=None) -> ImportSummary:
@@ -72,10 +83,11 @@ def _plan(
     if lock:
         assessments = assessments.select_for_update(of=("self",))
     by_unit = {assessment.unit_id: assessment for assessment in assessments}
-    stored = {
-        (result.assessment_id, result.criterion_id): result
-        for result in CriterionResult.objects.filter(assessment__in=list(by_unit.values()))
-    }
+    stored: dict[int, dict[int, _Stored]] = {}  # assessment → criterion → result
+    for pk, assessment_id, criterion_id, is_met, computed_is_met in CriterionResult.objects.filter(
+        assessment__in=list(by_unit.values())
+    ).values_list("pk", "assessment_id", "criterion_id", "is_met", "computed_is_met"):
+        stored.setdefault(assessment_id, {})[criterion_id] = _Stored(pk, is_met, computed_is_met)
 
     changes = []
     for row in accepted:
@@ -86,8 +98,9 @@ def _plan(
             summary.errors.append(RowError(row.place, locked % {"year": year, "unit": row.unit.name}))
             continue
         results = []
+        stored_results = stored.get(assessment.pk, {}) if assessment else {}
         for criterion in criteria:
-            result = stored.get((assessment.pk, criterion.pk)) if assessment else None
+            result = stored_results.get(criterion.pk)
             is_met = row.marks[criterion.number]
             if result is None or result.is_met != is_met:
                 results.append((criterion, result, is_met))
@@ -149,10 +162,10 @@ def _acceptable_rows(
 
 def _write(changes: list[_RowChange], *, user, year: int, criteria_set: CriteriaSet) -> None:
     now = timezone.now()
-    created = {}
+    created, updated = {}, []
     for change in changes:
         if change.assessment is None:
-            created[change.row.unit.pk] = Assessment(
+            change.assessment = created[change.row.unit.pk] = Assessment(
                 unit=change.row.unit,
                 year=year,
                 criteria_set=criteria_set,
@@ -160,61 +173,136 @@ def _write(changes: list[_RowChange], *, user, year: int, criteria_set: Criteria
                 version=1,
                 updated_by=user,
             )
-    Assessment.objects.bulk_create(created.values(), batch_size=BATCH_SIZE)
-    updated = []
-    for change in changes:
-        if change.assessment is None:
-            change.assessment = created[change.row.unit.pk]
         else:
             change.assessment.version += 1
             change.assessment.updated_by = user
             change.assessment.updated_at = now  # bulk_update does not apply auto_now
             updated.append(change.assessment)
-    Assessment.objects.bulk_update(updated, ["version", "updated_by", "updated_at"], batch_size=BATCH_SIZE)
+        # A row marks every criterion of the set, so once written its marks are the assessment's results.
+        assessment_summary_fill(change.assessment, numbers=sorted(change.row.marks), outcome=change.row.marks)
+    _create_assessments(list(created.values()), user=user, year=year, criteria_set=criteria_set, at=now)
+    Assessment.objects.bulk_update(
+        updated, ["version", "updated_by", "updated_at", "results_summary", "criteria_met"], batch_size=BATCH_SIZE
+    )
 
-    history = _History(user=user, at=now)
-    new_results, changed_results = [], []
+    history, new_results = [], []
+    changed_results = {True: [], False: []}  # stored result ids by their new is_met
     for change in changes:
         assessment = change.assessment
-        if change.row.unit.pk in created:
-            history.add(assessment, ChangeRecord.Action.CREATED, str(year))
+        subject = (assessment.pk, assessment.version)
+        is_new = change.row.unit.pk in created
+        if is_new:
+            # One row for a new assessment: it records every imported result at once (the summary string, a
+            # symbol per criterion); a history row per criterion would only repeat that nothing was there.
+            history.append((*subject, ChangeRecord.Action.CREATED, str(year), "", assessment.results_summary))
         for criterion, result, is_met in change.results:
-            old = result_text(result.is_met) if result else ""
-            history.add(assessment, ChangeRecord.Action.RESULT, str(criterion.number), old, result_text(is_met))
+            if not is_new:
+                old = result_text(result.is_met) if result else ""
+                history.append((*subject, ChangeRecord.Action.RESULT, str(criterion.number), old, result_text(is_met)))
             if result is None:
-                result = CriterionResult(assessment=assessment, criterion=criterion)
-                new_results.append(result)
+                new_results.append((assessment.pk, criterion.pk, is_met))
             else:
-                changed_results.append(result)
-            result.is_met = is_met
-            result.method = CriterionResult.Method.IMPORTED
-            result.override_reason = ""
-    CriterionResult.objects.bulk_create(new_results, batch_size=BATCH_SIZE)
-    CriterionResult.objects.bulk_update(changed_results, ["is_met", "method", "override_reason"], batch_size=BATCH_SIZE)
-    ChangeRecord.objects.bulk_create(history.records, batch_size=BATCH_SIZE)
-    assessment_summaries_refresh(change.assessment.pk for change in changes)
+                changed_results[is_met].append(result.pk)
+    imported = {"method": CriterionResult.Method.IMPORTED, "override_reason": ""}
+    _insert_rows(CriterionResult, common=imported, fields=("assessment", "criterion", "is_met"), rows=new_results)
+    for is_met, ids in changed_results.items():
+        for start in range(0, len(ids), BATCH_SIZE):
+            CriterionResult.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).update(is_met=is_met, **imported)
+    _insert_rows(
+        ChangeRecord,
+        common={
+            "at": now,
+            "user": user,
+            "subject_type": ContentType.objects.get_for_model(Assessment),
+            "comment": IMPORT_COMMENT,
+        },
+        fields=("subject_id", "subject_version", "action", "target", "old_value", "new_value"),
+        rows=history,
+    )
 
 
-class _History:
-    """The history rows of an import, written together at the end (the pattern of assessments._record)."""
-
-    def __init__(self, *, user, at: datetime.datetime) -> None:
-        self.user, self.at = user, at
-        self.subject_type = ContentType.objects.get_for_model(Assessment)
-        self.records: list[ChangeRecord] = []
-
-    def add(self, assessment: Assessment, action: str, target: str, old: str = "", new: str = "") -> None:
-        self.records.append(
-            ChangeRecord(
-                at=self.at,
-                user=self.user,
-                subject_type=self.subject_type,
-                subject_id=assessment.pk,
-                subject_version=assessment.version,
-                action=action,
-                target=target,
-                old_value=old,
-                new_value=new,
-                comment=IMPORT_COMMENT,
-            )
+def _create_assessments(
+    assessments: list[Assessment], *, user, year: int, criteria_set: CriteriaSet, at: datetime.datetime
+) -> None:
+    """Insert new assessments with `_insert_rows`, then read their ids back (one query per 1,000)."""
+    common = {
+        "year": year, "criteria_set": criteria_set, "status": Assessment.Status.DRAFT, "version": 1,
+        "updated_by": user, "updated_at": at,
+    }  # fmt: skip
+    rows = [(a.unit_id, a.results_summary, a.criteria_met) for a in assessments]
+    _insert_rows(Assessment, common=common, fields=("unit", "results_summary", "criteria_met"), rows=rows)
+    by_unit = {assessment.unit_id: assessment for assessment in assessments}
+    units = list(by_unit)
+    for start in range(0, len(units), BATCH_SIZE):
+        stored = Assessment.objects.filter(
+            year=year, criteria_set=criteria_set, unit_id__in=units[start : start + BATCH_SIZE]
         )
+        for unit_id, pk in stored.values_list("unit_id", "pk"):
+            by_unit[unit_id].pk = pk
+            by_unit[unit_id]._state.adding = False
+
+
+def _insert_rows(model: type[models.Model], *, common: dict, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rows without a model instance each, sending the values they share once per statement: for the
+    200,000 history rows of a national file, bulk_create's instances take longer than the database does.
+
+    `rows` hold the values of `fields`, ready for the database (numbers, text, booleans; never a column of None
+    only, whose type the database cannot tell); every other column takes its value in `common` or its default,
+    prepared once as bulk_create would.
+    """
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _copy_rows(model, common=common, fields=fields, rows=rows)
+        return
+    varying = [model._meta.get_field(name) for name in fields]
+    shared = [field for field in model._meta.concrete_fields if not field.primary_key and field not in varying]
+    template = model(**common)
+    shared_values = [field.get_db_prep_save(field.pre_save(template, add=True), connection) for field in shared]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in (*varying, *shared))
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT v.*{', %s' * len(shared)} FROM (VALUES "
+    row = f"({', '.join(['%s'] * len(varying))})"
+    batch_size = min(BATCH_SIZE, connection.ops.bulk_batch_size([*varying, *shared], rows))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            cursor.execute(
+                f"{head}{', '.join([row] * len(batch))}) AS v",
+                [*shared_values, *(value for values in batch for value in values)],
+            )
+
+
+def _copy_rows(model: type[models.Model], *, common: dict, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """`_insert_rows` on PostgreSQL: one COPY … FROM STDIN in CSV, several times faster than INSERTs."""
+    varying = [model._meta.get_field(name) for name in fields]
+    shared = [field for field in model._meta.concrete_fields if not field.primary_key and field not in varying]
+    template = model(**common)
+    shared_text = ",".join(
+        _csv_value(field.get_db_prep_save(field.pre_save(template, add=True), connection)) for field in shared
+    )
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in (*varying, *shared))
+    tail = f",{shared_text}\n"
+    lines = "".join(",".join(map(_csv_value, values)) + tail for values in rows)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)", io.StringIO(lines)
+        )
+
+
+def _csv_value(value) -> str:
+    """A value as COPY's CSV format reads it: NULL unquoted and empty, text always quoted."""
+    if type(value) is int:  # ids, the bulk of the values: first
+        return str(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return '"' + json.dumps(value).replace('"', '""') + '"'
+    return str(value)

@@ -408,10 +408,10 @@ def test_a_good_file_imports_every_result_with_summaries_and_history(cao_bang, t
     created = Assessment.objects.get(unit__code=cao_bang[1][0], year=YEAR)
     assert (created.status, created.version) == ("draft", 1)
     history = ChangeRecord.objects.about(created)
-    assert history.filter(action="created").count() == 1
-    assert history.filter(action="result").count() == CRITERIA
-    assert set(history.values_list("comment", flat=True)) == {"import"}
-    assert set(history.filter(action="result").values_list("old_value", flat=True)) == {""}
+    # A new assessment gets one history row holding every imported result (the summary string).
+    assert list(history.values_list("action", "new_value", "comment")) == [
+        ("created", created.results_summary, "import")
+    ]
     assert set(CriterionResult.objects.filter(assessment=created).values_list("method", flat=True)) == {"imported"}
 
     code = cao_bang[0][0]
@@ -432,7 +432,7 @@ def test_a_good_file_imports_every_result_with_summaries_and_history(cao_bang, t
         if code in before and code != unchanged_code
         for symbol, met in zip(before[code][1], marks_for(code), strict=True)
     )
-    assert ChangeRecord.objects.count() - records_before == 1 + CRITERIA + changed
+    assert ChangeRecord.objects.count() - records_before == 1 + changed
 
 
 def test_the_command_imports_then_finds_everything_unchanged(cao_bang, tmp_path):
@@ -477,3 +477,18 @@ def test_sheets_without_a_table_are_named_and_left_aside(cao_bang, tmp_path):
     out, _err = run(tmp_path, workbook(good_rows(cao_bang[:1]), extra_sheets=["Ghi chú"]), "--dry-run")
     assert "Sheet “Ghi chú” has no results table and was not read." in out
     assert "0 new, 1 updated" in out
+
+
+def test_a_check_without_comparison_leaves_it_to_the_import_and_still_lists_every_error(demo, db):
+    communes = programme_communes(2024)
+    approved = [(name, district, cells(marks_for(code, 2024))) for code, name, district in communes[:1]]
+    kwargs = {"year": 2024, "criteria_set": criteria_set(2024), "compare": False}
+    checked = results_file_check(workbook(approved), **kwargs)
+    assert checked.errors == [] and len(checked.rows) == 1  # the import compares under lock
+    summary = results_import(user=None, year=2024, criteria_set=criteria_set(2024), rows=checked.rows, dry_run=False)
+    assert not summary.written and "are approved and locked" in summary.errors[0].message
+    # A file that already has errors is compared at once, so that the office sees all of them together.
+    broken = [*approved, ("Xã Không Có", "Huyện Hoà An", cells(marks_for(communes[1][0], 2024)))]
+    messages = [error.message for error in results_file_check(workbook(broken), **kwargs).errors]
+    assert any("approved and locked" in message for message in messages)
+    assert any("Xã Không Có" in message for message in messages)
