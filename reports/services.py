@@ -9,12 +9,14 @@ import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes import access
 from communes.models import AdministrativeUnit
+from ntm_portal.models import ChangeRecord
 from reports.appendix import appendix_xlsx
 from reports.docx_writer import document_docx
 from reports.figures import ReportFigures, report_figures
@@ -51,10 +53,13 @@ def report_create(*, user, unit: AdministrativeUnit, kind: str, year_from: int, 
         raise ReportError(_("You may not write reports for %(unit)s.") % {"unit": unit.name})
     if year_to < year_from:
         raise ReportError(_("The period ends before it starts."))
-    return Report.objects.create(
-        unit=unit, kind=kind, year_from=year_from, year_to=year_to, created_by=user,
-        **standard_header(unit=unit, kind=kind, year_from=year_from, year_to=year_to),
-    )  # fmt: skip
+    with transaction.atomic():
+        report = Report.objects.create(
+            unit=unit, kind=kind, year_from=year_from, year_to=year_to, created_by=user,
+            **standard_header(unit=unit, kind=kind, year_from=year_from, year_to=year_to),
+        )  # fmt: skip
+        _record(report, user, [ChangeRecord(action=ChangeRecord.Action.CREATED, target=report.period_text)])
+    return report
 
 
 def standard_header(*, unit: AdministrativeUnit, kind: str, year_from: int, year_to: int) -> dict:
@@ -97,13 +102,22 @@ def report_save(*, user, report: Report, version: int, header: Mapping, narrativ
     with transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
         _check_writable(user, current, version)
+        changes = []
         for name in HEADER_FIELDS:
-            if name in header:
+            if name in header and header[name] != getattr(current, name):
+                changes.append(_change(name, getattr(current, name), header[name]))
                 setattr(current, name, header[name])
         keys = {key for key, _label in narrative_sections(current.kind)}
-        current.narrative = {key: text.strip() for key, text in narrative.items() if key in keys and text.strip()}
+        written = {key: text.strip() for key, text in narrative.items() if key in keys and text.strip()}
+        for key in sorted(set(written) | set(current.narrative)):
+            if written.get(key, "") != current.narrative.get(key, ""):
+                changes.append(_change(key, current.narrative.get(key, ""), written.get(key, "")))
+        if not changes:
+            return current
+        current.narrative = written
         current.version += 1
         current.save()
+        _record(current, user, changes)
     return current
 
 
@@ -112,6 +126,26 @@ def report_delete(*, user, report: Report, version: int) -> None:
         current = Report.objects.select_for_update().get(pk=report.pk)
         _check_writable(user, current, version)
         current.delete()
+
+
+# History: the text of a change is kept short; the report itself holds the full text.
+HISTORY_TEXT = 300
+
+
+def _change(target: str, old, new) -> ChangeRecord:
+    def text(value) -> str:
+        value = "" if value is None else str(value)
+        return value if len(value) <= HISTORY_TEXT else value[: HISTORY_TEXT - 1] + "…"
+
+    return ChangeRecord(action=ChangeRecord.Action.VALUE, target=target, old_value=text(old), new_value=text(new))
+
+
+def _record(report: Report, user, changes: list[ChangeRecord]) -> None:
+    subject_type = ContentType.objects.get_for_model(Report)
+    for change in changes:
+        change.user, change.subject_type, change.subject_id = user, subject_type, report.pk
+        change.subject_version = report.version
+    ChangeRecord.objects.bulk_create(changes)
 
 
 def _check_writable(user, report: Report, version: int) -> None:
@@ -175,6 +209,8 @@ def report_issue(*, user, report: Report, version: int, progress=None) -> Report
         current.figures_snapshot = figures_json(figures)
         current.version += 1
         current.save()
+        issued = f"{current.number}/{current.symbol}"
+        _record(current, user, [ChangeRecord(action=ChangeRecord.Action.TRANSITION, target="issue", new_value=issued)])
     return current
 
 

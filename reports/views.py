@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from communes import access
 from ntm_portal.downloads import attachment_header
-from reports import jobs, services
+from reports import jobs, selectors, services
 from reports.figures import report_figures
 from reports.forms import ReportCreateForm, ReportEditForm
 from reports.models import RenderJob, Report, ReportFile
@@ -21,20 +22,13 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-REPORTS_SHOWN = 50
+REPORTS_PER_PAGE = 25
 
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     units = access.report_units(request.user)
-    visible = access.visible_units(request.user)
-    reports = Report.objects.filter(unit__in=visible).select_related("unit", "created_by")
-    writable = {unit.pk for unit in units}
-    if not access.is_admin(request.user):
-        # Drafts only for those who write the unit's reports: a draft is the office's work in progress.
-        reports = [report for report in reports[:REPORTS_SHOWN] if report.is_issued or report.unit_id in writable]
-    else:
-        reports = list(reports[:REPORTS_SHOWN])
+    reports = Paginator(access.visible_reports(request.user), REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     form = ReportCreateForm(request.POST or None, units=units)
     if request.method == "POST":
         if not units:
@@ -53,7 +47,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for_user_or_404(request.user, report_id)
     if report.is_issued:
-        return render(request, "reports/issued.html", {"report": report, "files": _files(report)})
+        return render(
+            request,
+            "reports/issued.html",
+            {"report": report, "files": _files(report), "history": selectors.report_history(report)},
+        )
     if not access.can_write_reports(request.user, report.unit):
         raise Http404
     form = ReportEditForm(request.POST or None, instance=report)
@@ -75,7 +73,11 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
     report.refresh_from_db()
     figures = report_figures(unit=report.unit, year=report.year_to, start=report.year_from)
     preview = document_html(report_document(report, figures), for_pdf=False)
-    return render(request, "reports/edit.html", {"report": report, "form": form, "preview": preview})
+    return render(
+        request,
+        "reports/edit.html",
+        {"report": report, "form": form, "preview": preview, "history": selectors.report_history(report)},
+    )
 
 
 @login_required

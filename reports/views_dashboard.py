@@ -7,7 +7,8 @@ from django.shortcuts import render
 from communes import access
 from criteria import selectors
 from reports.figures import report_figures
-from reports.models import Report, ReportFile
+from reports.models import ReportFile
+from reports.selectors import latest_issued_report
 from reports.structure import criteria_charts, funding_chart
 
 
@@ -21,7 +22,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and int(raw) in years else selectors.default_year(years)
     figures = report_figures(unit=unit, year=year)
-    latest = Report.objects.filter(unit=unit, status=Report.Status.ISSUED).order_by("-year_to", "-issued_at").first()
+    latest = latest_issued_report(unit)
     labels = dict(ReportFile.Format.choices)
     files = [(stored.format, labels[stored.format]) for stored in latest.files.defer("content")] if latest else []
     return render(

@@ -21,6 +21,7 @@ from criteria.services import assessment_summaries_refresh
 from reports.figures import report_figures
 from reports.jobs import jobs_wait
 from reports.models import RenderJob, Report
+from reports.selectors import report_history
 from reports.services import ReportError, report_create, report_files, report_issue, report_save
 from tests.reports.handmade import EXPECTED, YEAR, build_province
 
@@ -137,6 +138,8 @@ def test_saving_keeps_narrative_and_refuses_a_stale_form(people, province):
         narrative={"communication": "Tổ chức 41 lớp tập huấn.", "unknown": "dropped"},
     )  # fmt: skip
     assert saved.narrative == {"communication": "Tổ chức 41 lớp tập huấn."}
+    history = [(change.action, change.target, change.new_value) for change in report_history(saved)]
+    assert history == [("value", "communication", "Tổ chức 41 lớp tập huấn."), ("created", "2021", "")]
     with pytest.raises(ReportError, match="Someone else saved"):
         report_save(user=people["staff"], report=saved, version=report.version, header={}, narrative={})
     with pytest.raises(ReportError):
@@ -148,6 +151,7 @@ def test_an_issued_report_stays_byte_identical_after_the_data_changes(client, pe
     report = draft(people, province, number="07", issued_on=datetime.date(2022, 3, 5))
     issued = report_issue(user=people["staff"], report=report, version=report.version)
     assert issued.is_issued and issued.figures_snapshot["communes"] == 5
+    assert report_history(issued).first().new_value == "07/BC-BCĐ"
     signed_in(client, people["leader"])
     before = {f: client.get(reverse("reports:file", args=[issued.pk, f])).content for f in ("pdf", "xlsx", "docx")}
     assert all(before.values())
@@ -233,3 +237,18 @@ def test_render_report_command_writes_each_format(people, province, tmp_path):
     assert "2020-2021" in " ".join(pdf_text(output.read_bytes()).split()).replace(" - ", "-")
     with pytest.raises(CommandError):
         call_command("render_report", "--unit", "Không Có", "--year", "2021", "--output", str(output))
+
+
+@pytest.mark.django_db
+def test_the_list_shows_drafts_to_their_office_and_issued_reports_to_readers(client, people, province):
+    report = draft(people, province, number="03", issued_on=datetime.date(2022, 1, 5))
+    other = draft(people, province)
+    report_issue(user=people["staff"], report=report, version=report.version)
+    link = reverse("reports:edit", args=[other.pk])
+    assert link in signed_in(client, people["staff"]).get(reverse("reports:list")).content.decode()
+    client.logout()
+    page = signed_in(client, people["leader"]).get(reverse("reports:list")).content.decode()
+    assert reverse("reports:edit", args=[report.pk]) in page and link not in page
+    client.logout()
+    page = signed_in(client, people["other_staff"]).get(reverse("reports:list")).content.decode()
+    assert reverse("reports:edit", args=[report.pk]) not in page
