@@ -43,8 +43,9 @@ MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_LEFT = 1134, 850, 1134, 1701
 HEADER_DISTANCE = 567
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 LANDSCAPE_TEXT_WIDTH = PAGE_HEIGHT - MARGIN_LEFT - MARGIN_RIGHT
-# Header and signature tables: 65 | 100 mm; the Quốc hiệu at 13 pt bold is 95.7 mm wide.
-SIDE_COLUMNS = (3685, 5670)
+# Header and signature tables: 78 | 92 mm with the header at 12 pt, as the PDF (reports/static/reports/
+# decree30.css): "BAN CHỈ ĐẠO CÁC CHƯƠNG TRÌNH" fits one line, and the Quốc hiệu (88.3 mm at 12 pt bold) too.
+SIDE_COLUMNS = (4422, 5216)
 SIDE_CELL_MARGIN = 28
 DATA_CELL_MARGIN = 57
 # The agency and trích yếu rules are 1/3 to 1/2 of the text line; the Tiêu ngữ rule is as long as it.
@@ -62,10 +63,10 @@ HEADINGS = {
     2: Format(bold=True, first_line=567, before=120, keep_with_next=True, outline=1),
     3: Format(first_line=567, before=120, keep_with_next=True, outline=2),
 }
-PARENT_BODY = Format(size=13, align=CENTER)
-ISSUING_BODY = Format(size=13, bold=True, align=CENTER)
+PARENT_BODY = Format(size=12, align=CENTER)
+ISSUING_BODY = Format(size=12, bold=True, align=CENTER)
 NUMBER = Format(size=13, align=CENTER, before=80)
-NATIONAL = Format(size=13, bold=True, align=CENTER)
+NATIONAL = Format(size=12, bold=True, align=CENTER)
 MOTTO_LINE = Format(bold=True, align=CENTER)
 PLACE_DATE = Format(italic=True, align=CENTER, before=80)
 KIND = Format(bold=True, align=CENTER, before=480, keep_with_next=True)

@@ -114,7 +114,7 @@ def test_header_table_is_two_borderless_fixed_rows(opened):
     ]
     assert number.text == "Số: 125/BC-BCĐ"
     assert place_date.text == "Cao Bằng, ngày 05 tháng 3 năm 2020"
-    assert [column.width for column in header.columns] == [Twips(3685), Twips(5670)]
+    assert [column.width for column in header.columns] == [Twips(4422), Twips(5216)]  # 78 | 92 mm, as the PDF
     assert header._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
     borders = header._tbl.tblPr.find(qn("w:tblBorders"))
     assert {side.get(qn("w:val")) for side in borders} == {"nil"}
@@ -125,9 +125,9 @@ def test_header_lines_have_their_weights_sizes_and_rules(opened):
     parent, *issuer = (p.runs[0] for p in agency.paragraphs if p.runs)
     quoc_hieu, tieu_ngu = (p.runs[0] for p in national.paragraphs if p.runs)
 
-    assert (bool(parent.font.bold), parent.font.size.pt) == (False, 13)
-    assert all(run.font.bold and run.font.size.pt == 13 for run in issuer)
-    assert (quoc_hieu.font.bold, quoc_hieu.font.size.pt) == (True, 13)
+    assert (bool(parent.font.bold), parent.font.size.pt) == (False, 12)
+    assert all(run.font.bold and run.font.size.pt == 12 for run in issuer)
+    assert (quoc_hieu.font.bold, quoc_hieu.font.size.pt) == (True, 12)
     assert (tieu_ngu.font.bold, tieu_ngu.font.size.pt) == (True, 14)
     assert number.paragraphs[0].runs[0].font.size.pt == 13
     date = place_date.paragraphs[0].runs[0]
@@ -136,7 +136,7 @@ def test_header_lines_have_their_weights_sizes_and_rules(opened):
     for cell in (agency, national):
         assert cell.paragraphs[-1]._p.pPr.find(qn("w:pBdr")) is not None
     motto_rule = national.paragraphs[-1].paragraph_format
-    motto_rule_mm = (5670 - 2 * 28) / 567 * 10 - (motto_rule.left_indent.mm + motto_rule.right_indent.mm)
+    motto_rule_mm = (5216 - 2 * 28) / 567 * 10 - (motto_rule.left_indent.mm + motto_rule.right_indent.mm)
     assert motto_rule_mm == pytest.approx(60.4, abs=1)
 
 
