@@ -26,12 +26,12 @@ because tracing slows Python down. Usage:
     .venv/bin/python bench/import_results.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ntm_portal .venv/bin/python bench/import_results.py
 
-Goal: the import within 3× the bare read. Measured 11/2026 on PostgreSQL 15, 2 cores, idle: about 3.6×
-(import 6.5-7.3 s, read 1.8-2.0 s). Of the import, the read itself takes the read's time; matching
-10,000 names 0.6 s; comparing with the stored results 0.5 s; writing 1.4 s (190,000 results and 10,000
-history rows by COPY); the commit about 1.5 s, which is PostgreSQL checking the foreign keys of 200,000 new
-rows. The check of the file skips its own comparison when the import follows (`compare=False`): the import
-compares under lock anyway.
+Goal: the import within 3× the bare read. Measured 11/2026 on PostgreSQL 15, 2 cores: 3.1-3.4× from run to
+run (import 6.2-6.7 s, read 1.9-2.0 s), so the goal is just missed. Of the import, reading the workbook
+takes the read's own time; building the matcher of 10,000 names 0.6 s; reading the rows 0.4 s; comparing
+with the stored results 0.5 s; writing 190,000 results and 10,000 history rows by COPY 1.0-1.3 s; the commit
+0.8-1.0 s, PostgreSQL checking each result's reference to its assessment. The check of the file skips its
+own comparison when the import follows (`compare=False`): the import compares under lock anyway.
 Last line: RESULT rows=… import_s=… parse_s=… ratio=… peak_mb=…
 """
 

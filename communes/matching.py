@@ -141,8 +141,11 @@ class UnitMatcher:
         district_keys: dict[tuple[str, str], set[tuple[str, str]]] = {}
         for unit in units:
             entry = _Entry(unit, unit.district())
-            for name in (unit.name, unit.short_name):
-                entry.keys.update(spelling(name, COMMUNE_PREFIXES).keys)
+            written = spelling(unit.name, COMMUNE_PREFIXES)
+            entry.keys.update(written.keys)
+            # The short name is most often the name without its prefix: the same keys, not folded again.
+            if unit.short_name and nfc(unit.short_name).lower() != written.exact:
+                entry.keys.update(spelling(unit.short_name, COMMUNE_PREFIXES).keys)
             if entry.district:
                 names = (entry.district.name, entry.district.short_name)
                 if names not in district_keys:

@@ -101,10 +101,25 @@ class CriterionResult(models.Model):
         IMPORTED = "imported", _("Imported")
         OVERRIDDEN = "overridden", _("Overridden")
 
+    # A national import writes 190,000 results at once: no index beside the unique one, whose first column
+    # serves every lookup by assessment.
     assessment = models.ForeignKey(
-        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="criterion_results"
+        Assessment,
+        verbose_name=_("assessment"),
+        on_delete=models.CASCADE,
+        related_name="criterion_results",
+        db_index=False,
     )
-    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+")
+    # No database constraint either: criteria are catalogue rows that are never deleted (PROTECT keeps the
+    # ORM from it), and checking 190,000 references at the commit of a national import took a second of seven.
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("criterion"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     is_met = models.BooleanField(_("met"), null=True, blank=True, help_text=_("Empty: cannot be decided."))
     method = models.CharField(_("how"), max_length=10, choices=Method.choices)
     computed_is_met = models.BooleanField(_("computed result"), null=True, blank=True)

@@ -97,18 +97,23 @@ def _plan(
                        "unlock them.")  # fmt: skip
             summary.errors.append(RowError(row.place, locked % {"year": year, "unit": row.unit.name}))
             continue
-        results = []
-        stored_results = stored.get(assessment.pk, {}) if assessment else {}
-        for criterion in criteria:
-            result = stored_results.get(criterion.pk)
-            is_met = row.marks[criterion.number]
-            if result is None or result.is_met != is_met:
-                results.append((criterion, result, is_met))
-        conflicts = [
-            str(criterion.number)
-            for criterion, result, is_met in results
-            if result is not None and result.computed_is_met is not None and result.computed_is_met != is_met
-        ]
+        marks = row.marks
+        if assessment is None:  # every result is new: nothing stored to compare with or to contradict
+            results = [(criterion, None, marks[criterion.number]) for criterion in criteria]
+            conflicts = []
+        else:
+            stored_results = stored.get(assessment.pk, {})
+            results = []
+            for criterion in criteria:
+                result = stored_results.get(criterion.pk)
+                is_met = marks[criterion.number]
+                if result is None or result.is_met != is_met:
+                    results.append((criterion, result, is_met))
+            conflicts = [
+                str(criterion.number)
+                for criterion, result, is_met in results
+                if result is not None and result.computed_is_met is not None and result.computed_is_met != is_met
+            ]
         if conflicts:
             summary.errors.append(
                 RowError(
@@ -283,12 +288,31 @@ def _copy_rows(model: type[models.Model], *, common: dict, fields: tuple[str, ..
     )
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in (*varying, *shared))
+    # Ids and flags, most of a national file's values, written without asking each value its type
+    converters = [_CSV_BY_TYPE.get(field.get_internal_type(), _csv_value) for field in varying]
     tail = f",{shared_text}\n"
-    lines = "".join(",".join(map(_csv_value, values)) + tail for values in rows)
+    lines = "".join(
+        ",".join([convert(value) for convert, value in zip(converters, values, strict=True)]) + tail for values in rows
+    )
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
             f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)", io.StringIO(lines)
         )
+
+
+def _number(value) -> str:
+    return "" if value is None else str(value)
+
+
+_FLAGS = {True: "t", False: "f", None: ""}
+_CSV_BY_TYPE = {
+    "ForeignKey": _number,
+    "IntegerField": _number,
+    "PositiveIntegerField": _number,
+    "PositiveSmallIntegerField": _number,
+    "PositiveBigIntegerField": _number,
+    "BooleanField": _FLAGS.__getitem__,
+}
 
 
 def _csv_value(value) -> str:
