@@ -13,7 +13,6 @@ Goals: the grid within 3× the trivial page, the national overview within 10×.
 Last line: RESULT grid_ms=… national_ms=… trivial_ms=… ratio_grid=… ratio_national=… queries_grid=… queries_national=…
 """
 
-import datetime
 import io
 import random
 import statistics
@@ -22,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import throwaway_database
+from harness import random_results, throwaway_database
 
 YEAR = 2024
 SET_CODE = "QD318-2022"
@@ -51,56 +50,21 @@ def _load_country() -> tuple[int, int]:
 
     from communes.models import AdministrativeUnit
     from communes.unit_loading import MAPS, units_load
-    from criteria.models import Assessment, CriteriaSet, CriterionResult, Recognition, Tier
+    from criteria.models import CriteriaSet, CriterionResult
     from criteria.selectors import programme_communes_under
-    from criteria.services import assessment_summaries_refresh
 
     units_load(maps=MAPS)
     call_command("load_criteria", stdout=io.StringIO())
     criteria_set = CriteriaSet.objects.get(code=SET_CODE)
-    criteria = list(criteria_set.criteria.order_by("number"))
     rng = random.Random(1)
-    statuses = [status for status, _label in Assessment.Status.choices]
     with transaction.atomic():
         provinces = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE)
         communes = list(programme_communes_under(roots=provinces, year=YEAR).order_by("code"))
-        met_counts = [min(19, max(0, round(rng.gauss(12, 4)))) for _unit in communes]
-        assessments = Assessment.objects.bulk_create(
-            [
-                Assessment(unit=unit, year=YEAR, criteria_set=criteria_set, status=rng.choice(statuses))
-                for unit in communes
-            ],
-            batch_size=2000,
-        )
-        results = []
-        for assessment, met in zip(assessments, met_counts, strict=True):
-            chosen = set(rng.sample(range(len(criteria)), met))
-            results += [
-                CriterionResult(
-                    assessment=assessment,
-                    criterion=criterion,
-                    is_met=None if rng.random() < 0.02 else index in chosen,
-                    method=CriterionResult.Method.IMPORTED,
-                )
-                for index, criterion in enumerate(criteria)
-            ]
-        CriterionResult.objects.bulk_create(results, batch_size=5000)
-        assessment_summaries_refresh(assessment.pk for assessment in assessments)
-        Recognition.objects.bulk_create(
-            Recognition(
-                unit=unit,
-                tier=Tier.NTM,
-                year=YEAR - 1,
-                decision_number=f"{unit.code}/QĐ-UBND",
-                decision_date=datetime.date(YEAR - 1, 12, 20),
-            )
-            for unit, met in zip(communes, met_counts, strict=True)
-            if met == 19
-        )
+        random_results([unit.pk for unit in communes], year=YEAR, criteria_set=criteria_set, rng=rng, mean=12)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return len(communes), len(results)
+    return len(communes), CriterionResult.objects.filter(assessment__year=YEAR).count()
 
 
 def _measure() -> None:

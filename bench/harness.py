@@ -59,3 +59,48 @@ def timed(action) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
+
+
+def random_results(unit_ids: list[int], *, year: int, criteria_set, rng, mean: float) -> None:
+    """Assessments of `year` for these communes, criteria met ~ N(mean, 4) (2 % undecided), random workflow
+    statuses, stored summaries, and an NTM recognition of the year before for those meeting all 19."""
+    import datetime
+
+    from criteria.models import Assessment, CriterionResult, Recognition, Tier
+    from criteria.services import assessment_summaries_refresh
+
+    criteria = list(criteria_set.criteria.order_by("number"))
+    statuses = [status for status, _label in Assessment.Status.choices]
+    met_counts = [min(19, max(0, round(rng.gauss(mean, 4)))) for _unit in unit_ids]
+    assessments = Assessment.objects.bulk_create(
+        [
+            Assessment(unit_id=unit, year=year, criteria_set=criteria_set, status=rng.choice(statuses))
+            for unit in unit_ids
+        ],
+        batch_size=2000,
+    )
+    results = []
+    for assessment, met in zip(assessments, met_counts, strict=True):
+        marked = set(rng.sample(range(len(criteria)), met))
+        results += [
+            CriterionResult(
+                assessment=assessment,
+                criterion=criterion,
+                is_met=None if rng.random() < 0.02 else index in marked,
+                method=CriterionResult.Method.IMPORTED,
+            )
+            for index, criterion in enumerate(criteria)
+        ]
+    CriterionResult.objects.bulk_create(results, batch_size=5000)
+    assessment_summaries_refresh(assessment.pk for assessment in assessments)
+    Recognition.objects.bulk_create(
+        Recognition(
+            unit_id=unit,
+            tier=Tier.NTM,
+            year=year - 1,
+            decision_number=f"{unit}/QĐ-UBND",
+            decision_date=datetime.date(year - 1, 12, 20),
+        )
+        for unit, met in zip(unit_ids, met_counts, strict=True)
+        if met == 19
+    )

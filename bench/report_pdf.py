@@ -47,7 +47,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import analyse, throwaway_database, timed
+from harness import analyse, random_results, throwaway_database, timed
 
 REPORT_YEAR = 2021
 NATIONAL_YEAR = 2024
@@ -245,13 +245,10 @@ def _load_country() -> int:
     from django.db import transaction
 
     from communes.models import AdministrativeUnit
-    from criteria.models import Assessment, CriteriaSet, CriterionResult, Recognition, Tier
-    from criteria.services import assessment_summaries_refresh
+    from criteria.models import Assessment, CriteriaSet
 
     criteria_set = CriteriaSet.objects.get(code=NATIONAL_SET)
-    criteria = list(criteria_set.criteria.order_by("number"))
     rng = random.Random(SEED)
-    statuses = [status for status, _label in Assessment.Status.choices]
     with transaction.atomic():
         of_year = AdministrativeUnit.objects.communes().valid_on(datetime.date(NATIONAL_YEAR, 1, 1))
         chosen = list(of_year.order_by("code").values_list("pk", flat=True)[:NATIONAL_ROWS])
@@ -261,39 +258,7 @@ def _load_country() -> int:
             Assessment.objects.filter(year=NATIONAL_YEAR, criteria_set=criteria_set).values_list("unit_id", flat=True)
         )
         units = [pk for pk in chosen if pk not in assessed]
-        met_counts = [min(19, max(0, round(rng.gauss(14, 4)))) for _unit in units]
-        assessments = Assessment.objects.bulk_create(
-            [
-                Assessment(unit_id=unit, year=NATIONAL_YEAR, criteria_set=criteria_set, status=rng.choice(statuses))
-                for unit in units
-            ],
-            batch_size=2000,
-        )
-        results = []
-        for assessment, met in zip(assessments, met_counts, strict=True):
-            marked = set(rng.sample(range(len(criteria)), met))
-            results += [
-                CriterionResult(
-                    assessment=assessment,
-                    criterion=criterion,
-                    is_met=None if rng.random() < 0.02 else index in marked,
-                    method=CriterionResult.Method.IMPORTED,
-                )
-                for index, criterion in enumerate(criteria)
-            ]
-        CriterionResult.objects.bulk_create(results, batch_size=5000)
-        assessment_summaries_refresh(assessment.pk for assessment in assessments)
-        Recognition.objects.bulk_create(
-            Recognition(
-                unit_id=unit,
-                tier=Tier.NTM,
-                year=NATIONAL_YEAR - 1,
-                decision_number=f"{unit}/QĐ-UBND",
-                decision_date=datetime.date(NATIONAL_YEAR - 1, 12, 20),
-            )
-            for unit, met in zip(units, met_counts, strict=True)
-            if met == 19
-        )
+        random_results(units, year=NATIONAL_YEAR, criteria_set=criteria_set, rng=rng, mean=14)
     analyse()
     return len(chosen)
 
