@@ -12,17 +12,14 @@ averages are rounded half up to two decimals, as the report's text prints them.
 
 import io
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
 
 from django.utils import translation
 from openpyxl import Workbook
 
-from communes.models import AdministrativeUnit
 from criteria.bands import BANDS_19, UNDER_10, Band
-from criteria.models import Target
-from criteria.selectors import ResultsGrid, programme_communes, recognitions_held, results_grid
+from criteria.selectors import ResultsGrid, results_grid
 from funding.selectors import FundingSummary, SourceLine
 from reports.appendix_sheets import (
     COUNT_FORMAT,
@@ -37,7 +34,7 @@ from reports.appendix_sheets import (
     write_commune_matrix,
     write_table,
 )
-from reports.figures import TIERS, ReportFigures
+from reports.figures import TIERS, PlanFigures, ReportFigures, plan_figures
 from reports.numbers import MILLION
 
 MICRO = Decimal("0.000001")
@@ -149,43 +146,6 @@ def _quantity_format(quantity: Decimal) -> str:
 
 
 # ── Biểu 03: communes by criteria met, TH and KH ──
-
-
-@dataclass(frozen=True)
-class PlanFigures:
-    """What the targets of a year add up to for a unit: the "KH" column."""
-
-    year: int
-    communes: int  # programme communes of the year
-    average: Decimal | None  # the unit's own target of criteria per commune
-    holding: dict[str, int]  # communes holding each tier (or a higher one) once every target is reached
-    new: dict[str, int]  # communes with a target of each tier
-
-
-def plan_figures(*, unit: AdministrativeUnit, year: int, held_in: int) -> PlanFigures | None:
-    """The targets of `year` for the unit and its programme communes, over the recognitions held at the end
-    of `held_in`; None when the year has no target. A commune holding a higher tier holds the lower ones."""
-    communes = list(programme_communes(within=unit, year=year).values_list("pk", flat=True))
-    of_year = Target.objects.filter(unit_id__in=[*communes, unit.pk], year=year)
-    targets = list(of_year.values_list("unit_id", "tier", "criteria_count"))
-    if not targets:
-        return None
-    average = next((count for unit_id, _tier, count in targets if unit_id == unit.pk and count is not None), None)
-    targeted = [(unit_id, tier) for unit_id, tier, _count in targets if unit_id != unit.pk and tier]
-    held = list(recognitions_held(year=held_in).filter(unit_id__in=communes).values_list("unit_id", "tier"))
-    holding, new = {}, {}
-    for rank, tier in enumerate(TIERS):
-        higher = TIERS[rank:]
-        reaching = {unit_id for unit_id, target_tier in [*targeted, *held] if target_tier in higher}
-        holding[tier] = len(reaching)
-        new[tier] = sum(1 for _unit_id, target_tier in targeted if target_tier == tier)
-    return PlanFigures(
-        year=year,
-        communes=len(communes),
-        average=None if average is None else Decimal(average),
-        holding=holding,
-        new=new,
-    )
 
 
 SUMMARY_HEADER = ("STT", "Chỉ tiêu", "ĐVT")

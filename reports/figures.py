@@ -468,3 +468,50 @@ def _evidence(communes, *, year: int, criteria_set: CriteriaSet | None) -> Evide
         rejected=counts.get(Evidence.Status.REJECTED, 0),
         met_without_evidence=unproven,
     )
+
+
+# ── The plan of a later year: the "KH" column of the appendix and the direction of the annual report ──
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """What the targets of a year add up to for a unit: the "KH" column."""
+
+    year: int
+    communes: int  # programme communes of the year
+    average: Decimal | None  # the unit's own target of criteria per commune
+    holding: dict[str, int]  # communes holding each tier (or a higher one) once every target is reached
+    new: dict[str, int]  # communes with a target of each tier
+    new_names: dict[str, tuple[str, ...]]  # their names, by name
+
+
+def plan_figures(*, unit: AdministrativeUnit, year: int, held_in: int) -> PlanFigures | None:
+    """The targets of `year` for the unit and its programme communes, over the recognitions held at the end
+    of `held_in`; None when the year has no target. A commune holding a higher tier holds the lower ones."""
+    communes = list(programme_communes(within=unit, year=year).values_list("pk", flat=True))
+    of_year = Target.objects.filter(unit_id__in=[*communes, unit.pk], year=year)
+    targets = list(of_year.order_by("unit__name").values_list("unit_id", "tier", "criteria_count", "unit__name"))
+    if not targets:
+        return None
+    average = next(
+        (count for unit_id, _tier, count, _name in targets if unit_id == unit.pk and count is not None), None
+    )
+    targeted = [(unit_id, tier) for unit_id, tier, _count, _name in targets if unit_id != unit.pk and tier]
+    held = list(recognitions_held(year=held_in).filter(unit_id__in=communes).values_list("unit_id", "tier"))
+    holding, new = {}, {}
+    for rank, tier in enumerate(TIERS):
+        higher = TIERS[rank:]
+        reaching = {unit_id for unit_id, target_tier in [*targeted, *held] if target_tier in higher}
+        holding[tier] = len(reaching)
+        new[tier] = sum(1 for _unit_id, target_tier in targeted if target_tier == tier)
+    return PlanFigures(
+        year=year,
+        communes=len(communes),
+        average=None if average is None else Decimal(average),
+        holding=holding,
+        new=new,
+        new_names={
+            tier: tuple(name for unit_id, target, _count, name in targets if unit_id != unit.pk and target == tier)
+            for tier in TIERS
+        },
+    )

@@ -9,11 +9,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from criteria.models import Target, Tier
-from criteria.selectors import programme_communes
 from reports import charts, wording
 from reports.document import Block, Chart, Document, Header, Heading, Paragraph
-from reports.figures import ReportFigures
+from reports.figures import ReportFigures, plan_figures
 from reports.models import Report
 
 Computed = Callable[[ReportFigures], list[Block]]
@@ -30,16 +28,7 @@ class Section:
 
 def _next_targets(figures: ReportFigures) -> list[Block]:
     year = figures.year + 1
-    names = tuple(
-        Target.objects.filter(tier=Tier.NTM, year=year, unit__in=_commune_ids(figures))
-        .order_by("unit__name")
-        .values_list("unit__name", flat=True)
-    )
-    return wording.targets_blocks(figures, next_targets=names, next_year=year)
-
-
-def _commune_ids(figures: ReportFigures) -> list[int]:
-    return list(programme_communes(within=figures.unit, year=figures.year).values_list("pk", flat=True))
+    return wording.targets_blocks(plan_figures(unit=figures.unit, year=year, held_in=figures.year), next_year=year)
 
 
 def criteria_charts(figures: ReportFigures) -> list[Block]:

@@ -7,7 +7,7 @@ report kind. Reports are official Vietnamese documents, so the text here is Viet
 from itertools import groupby
 
 from reports.document import Block, Paragraph, Table
-from reports.figures import ReportFigures
+from reports.figures import PlanFigures, ReportFigures
 from reports.numbers import (
     average_text,
     change_text,
@@ -201,14 +201,15 @@ def funding_table(figures: ReportFigures) -> Table:
     )
 
 
-def targets_blocks(figures: ReportFigures, *, next_targets: tuple[str, ...], next_year: int) -> list[Block]:
-    if not next_targets:
+def targets_blocks(plan: PlanFigures | None, *, next_year: int) -> list[Block]:
+    """The communes planned to reach NTM next year, and the total held then: the appendix's KH figures."""
+    names = plan.new_names["ntm"] if plan else ()
+    if not names:
         return [Paragraph(f"Chưa có chỉ tiêu xã đạt chuẩn nông thôn mới năm {next_year} trong hệ thống.")]
     return [
         Paragraph(
-            f"Phấn đấu năm {next_year} có thêm {count_text(len(next_targets))} xã đạt chuẩn nông thôn mới: "
-            f"{', '.join(next_targets)}; nâng tổng số xã đạt chuẩn lên "
-            f"{count_text(figures.tier('ntm').held + len(next_targets))} xã."
+            f"Phấn đấu năm {next_year} có thêm {count_text(len(names))} xã đạt chuẩn nông thôn mới: "
+            f"{', '.join(names)}; nâng tổng số xã đạt chuẩn lên {count_text(plan.holding['ntm'])} xã."
         )
     ]
 

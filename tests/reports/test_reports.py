@@ -18,11 +18,12 @@ from django.utils import translation
 from communes.models import AdministrativeUnit, Membership
 from criteria.models import CriterionResult
 from criteria.services import assessment_summaries_refresh
-from reports.figures import report_figures
+from reports.figures import plan_figures, report_figures
 from reports.jobs import jobs_wait
 from reports.models import RenderJob, Report
 from reports.selectors import report_history
 from reports.services import ReportError, report_create, report_files, report_issue, report_save
+from reports.structure import report_document
 from tests.reports.handmade import EXPECTED, YEAR, build_province
 
 PASSWORD = "mat-khau-bao-cao-2026"
@@ -252,3 +253,15 @@ def test_the_list_shows_drafts_to_their_office_and_issued_reports_to_readers(cli
     client.logout()
     page = signed_in(client, people["other_staff"]).get(reverse("reports:list")).content.decode()
     assert reverse("reports:edit", args=[report.pk]) not in page
+
+
+@pytest.mark.django_db
+def test_the_next_years_targets_read_as_the_appendix_kh_column(people, province):
+    """2020 report: xã Một and xã Ba are planned for 2021, xã Hai holds NTM already → 3 communes then."""
+    report = report_create(user=people["staff"], unit=province, kind="annual", year_from=2020, year_to=2020)
+    figures = report_figures(unit=province, year=2020)
+    plan = plan_figures(unit=province, year=2021, held_in=2020)
+    assert (plan.new_names["ntm"], plan.holding["ntm"]) == (("Xã Ba", "Xã Một"), 3)
+    blocks = report_document(report, figures).blocks
+    text = " ".join(block.text for block in blocks if hasattr(block, "text"))
+    assert "có thêm 02 xã đạt chuẩn nông thôn mới: Xã Ba, Xã Một; nâng tổng số xã đạt chuẩn lên 03 xã" in text
