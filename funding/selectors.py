@@ -7,7 +7,7 @@ whole đồng and shares are exact decimals; only the display helpers at the end
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils.formats import number_format
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from communes.models import AdministrativeUnit
 from funding import consistency
 from funding.models import FundingRecord, FundingSource, InKindContribution
+from ntm_portal.numbers import decimal_text
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -374,8 +375,7 @@ def _in_kind(*, unit: AdministrativeUnit, period: Period) -> InKindTotals:
 
 def million_dong(amount_vnd: int) -> str:
     """ "31.690,35": million đồng, two decimals rounded half up, grouped as the active language writes it."""
-    millions = (Decimal(amount_vnd) / Decimal(1_000_000)).quantize(CENT, rounding=ROUND_HALF_UP)
-    return number_format(millions, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return decimal_text(Decimal(amount_vnd) / Decimal(1_000_000), 2)
 
 
 def million_dong_text(amount_vnd: int) -> str:
@@ -385,10 +385,7 @@ def million_dong_text(amount_vnd: int) -> str:
 
 def percent(share: Decimal | None, places: int = 2) -> str:
     """A share rounded half up for display ("18,30"); reports that print truncated shares differ by design."""
-    if share is None:
-        return ""
-    rounded = share.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return decimal_text(share, places)
 
 
 def quantity_text(quantity: Decimal) -> str:

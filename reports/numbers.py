@@ -4,29 +4,25 @@ Figures are exact; these functions round (half up) or truncate only for display.
 written in Vietnamese, whatever language the person creating them reads the portal in.
 """
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import override
+
+from funding import selectors
+from ntm_portal import numbers
 
 MILLION = Decimal(1_000_000)
 
 
 def decimal_text(value: Decimal | int | None, places: int = 2, *, truncate: bool = False) -> str:
-    """ "10,62", "1.250,50"; "" for None. `truncate` cuts instead of rounding (some seeds print "48,5")."""
-    if value is None:
-        return ""
-    exact = Decimal(value)
-    quantum = Decimal(1).scaleb(-places)
-    rounded = exact.quantize(quantum, rounding=ROUND_DOWN if truncate else ROUND_HALF_UP)
+    """ntm_portal.numbers.decimal_text, always in Vietnamese."""
     with override("vi"):
-        return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
+        return numbers.decimal_text(value, places, truncate=truncate)
 
 
 def integer_text(value: int) -> str:
     """ "1.616"."""
-    with override("vi"):
-        return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+    return decimal_text(value, 0)
 
 
 def percent_text(share: Decimal | None, places: int = 2) -> str:
@@ -40,8 +36,9 @@ def average_text(average: Decimal) -> str:
 
 
 def million_dong(amount_vnd: int) -> str:
-    """ "31.690,35" (million đồng, two decimals)."""
-    return decimal_text(Decimal(amount_vnd) / MILLION, 2)
+    """ "31.690,35": the funding pages' million đồng, always in Vietnamese."""
+    with override("vi"):
+        return selectors.million_dong(amount_vnd)
 
 
 def million_dong_text(amount_vnd: int) -> str:
