@@ -24,12 +24,11 @@ from openpyxl.utils import get_column_letter
 
 from criteria.imports import Place, RowError
 from criteria.imports.results_wide import (
-    _SIGNING_DATE,
-    _STOP_WORDS,
     HEADER_SEARCH_ROWS,
     Sheet,
     UnreadableFile,
     cell_text,
+    is_footer,
     read_sheets,
 )
 from ntm_portal.text import fold, nfc
@@ -265,7 +264,7 @@ class _Reader:
                 self._total(sheet.name, index + 1, _at(values, roles[AMOUNT]), since_total)
                 since_total = []
                 continue
-            if any(_STOP_WORDS.match(label) or _SIGNING_DATE.search(label) for label in labels[:2]):
+            if any(is_footer(label) for label in labels[:2]):
                 return  # signatures, notes: the table has ended
             if any(cells.get(role) for role in (UNIT, CODE)):
                 carried.update({role: cells.get(role, "") for role in UNIT_ROLES})

@@ -26,6 +26,7 @@ from criteria.evaluation import Value
 from criteria.imports import Place, RowError
 from criteria.imports.results_wide import (
     HEADER_SEARCH_ROWS,
+    SIGNING_DATE,
     Sheet,
     UnreadableFile,
     cell_text,
@@ -50,7 +51,6 @@ _FOOTER = re.compile(
     r"^(?:tong cong|tong so|cong\W*$|cong toan|nguoi lap|lap bieu|thu truong|xac nhan|ghi chu|ky ten|t/m|tm\.|"
     r"kt\.|noi nhan)"
 )
-_SIGNING_DATE = re.compile(r"ngay\b.*\bthang\b.*\bnam\b")
 _CODE_PREFIX = re.compile(r"^(?:ma chi tieu|chi tieu|ct)\s*")
 
 
@@ -162,7 +162,7 @@ def _at(values: list | tuple, column: int | None):
 def _not_a_data_row(texts: list[str]) -> bool:
     """Blank rows, the numbering row under the header ("(1) (2) (3) (4)"), totals and signatures."""
     marks = [fold(text).strip("()") for text in texts if text]
-    if not marks or _FOOTER.match(marks[0]) or _SIGNING_DATE.search(marks[0]):
+    if not marks or _FOOTER.match(marks[0]) or SIGNING_DATE.search(marks[0]):
         return True
     count = len(marks)
     return count >= 4 and marks in ([str(n) for n in range(1, count + 1)], [chr(97 + n) for n in range(count)])

@@ -52,7 +52,7 @@ _STOP_WORDS = re.compile(
     r"^(?:(?:tong|cong)\W*$|tong (?:cong|so|hop)|cong toan|toan (?:tinh|huyen)|nguoi lap|lap bieu|thu truong|"
     r"xac nhan|ghi chu|lanh dao|chu tich|pho chu tich|giam doc|ky ten|truong phong|t/m|tm\.|kt\.|noi nhan|ke toan)"
 )
-_SIGNING_DATE = re.compile(r"ngay\b.*\bthang\b.*\bnam\b")
+SIGNING_DATE = re.compile(r"ngay\b.*\bthang\b.*\bnam\b")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -400,4 +400,9 @@ def _not_a_commune_row(texts: Iterable[str], name: str) -> bool:
     if not _LETTER.search(name):
         return True
     first = fold(next((text for text in texts if text), ""))
-    return any(_STOP_WORDS.match(text) or _SIGNING_DATE.search(text) for text in (first, fold(name)))
+    return any(is_footer(text) for text in (first, fold(name)))
+
+
+def is_footer(folded: str) -> bool:
+    """A folded cell text that ends a table: a total ("Tổng cộng"), a signature, a place and date."""
+    return bool(_STOP_WORDS.match(folded) or SIGNING_DATE.search(folded))
