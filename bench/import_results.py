@@ -26,12 +26,19 @@ because tracing slows Python down. Usage:
     .venv/bin/python bench/import_results.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ntm_portal .venv/bin/python bench/import_results.py
 
-Goal: the import within 3× the bare read. Measured 11/2026 on PostgreSQL 15, 2 cores: 3.1-3.4× from run to
-run (import 6.2-6.7 s, read 1.9-2.0 s), so the goal is just missed. Of the import, reading the workbook
-takes the read's own time; building the matcher of 10,000 names 0.6 s; reading the rows 0.4 s; comparing
-with the stored results 0.5 s; writing 190,000 results and 10,000 history rows by COPY 1.0-1.3 s; the commit
-0.8-1.0 s, PostgreSQL checking each result's reference to its assessment. The check of the file skips its
-own comparison when the import follows (`compare=False`): the import compares under lock anyway.
+Goal: the import within 3× the bare read. Measured 11/2026 on PostgreSQL 15, 2 cores: 2.1-2.3× (import
+3.2 s, read 1.4 s; 3.1-3.6× before the three changes below). Of the import, reading the workbook takes the
+read's own time; finding the units 0.07 s and building their matcher 0.08 s; reading the rows 0.3 s;
+comparing 0.09 s; writing 190,000 results and 10,000 history rows by COPY 0.6 s; the commit 0.6 s,
+PostgreSQL checking each result's reference to its assessment. What took the rest:
+- Python's garbage collector walking the import's live objects again and again (0.5 s): paused during
+  imports (`ntm_portal.collector`);
+- each commune's district and province loaded as copies per row (`select_related`, 30,000 instances):
+  prefetched once per district instead;
+- the COPY text written whole before PostgreSQL read any of it: streamed in chunks, so the server stores one
+  while Python writes the next.
+The check of the file skips its own comparison when the import follows (`compare=False`): the import
+compares under lock anyway. Each timed run starts from a collected heap (`harness.timed`).
 Last line: RESULT rows=… import_s=… parse_s=… ratio=… peak_mb=…
 """
 

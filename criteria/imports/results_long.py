@@ -331,7 +331,7 @@ class _LongReader:
             return self._matches[key]
         if year not in self._matchers:
             units = AdministrativeUnit.objects.communes().valid_on(datetime.date(year, 1, 1))
-            self._matchers[year] = UnitMatcher(units.select_related("parent__parent"))
+            self._matchers[year] = UnitMatcher(units.prefetch_related("parent__parent"))
         match = self._matchers[year].match(written.name, district=written.district, code=written.code)
         self._matches[key] = match.unit
         if match.error is not None:

@@ -30,6 +30,7 @@ from communes.models import AdministrativeUnit
 from criteria.imports import ImportSummary, Place, ResultRow, RowError
 from criteria.models import CriteriaSet
 from criteria.services.imports import results_import_plan
+from ntm_portal.collector import collector_paused
 from ntm_portal.text import fold, nfc
 
 MET_MARKS = frozenset({"x", "đ", "đạt", "1", "✓", "✔"})
@@ -81,6 +82,7 @@ class ResultsFile:
         return self.summary.errors
 
 
+@collector_paused()
 def results_file_check(
     content: bytes,
     *,
@@ -104,7 +106,7 @@ def results_file_check(
     units = AdministrativeUnit.objects.communes().valid_on(datetime.date(year, 1, 1))
     if within is not None:
         units = units.within(within)
-    reader = _WideReader(criteria_set, UnitMatcher(units.select_related("parent__parent")))
+    reader = _WideReader(criteria_set, UnitMatcher(units.prefetch_related("parent__parent")))
     for sheet in sheets:
         reader.read(sheet)
     errors = reader.errors

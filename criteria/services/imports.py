@@ -6,9 +6,8 @@ row refuses the whole file, so an office never has to work out which half of its
 """
 
 import datetime
-import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -22,6 +21,7 @@ from communes.models import AdministrativeUnit
 from criteria.imports import ImportSummary, ResultRow, RowError
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult
 from criteria.services.assessments import assessment_summary_fill, result_text
+from ntm_portal.collector import collector_paused
 from ntm_portal.models import ChangeRecord
 
 # The comment of the history rows an import writes.
@@ -45,12 +45,14 @@ class _RowChange:
     results: list[tuple[Criterion, _Stored | None, bool]]
 
 
+@collector_paused()
 def results_import_plan(*, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], user=None) -> ImportSummary:
     """Compare the rows with the stored results, writing nothing: the counts and errors of `results_import`."""
     summary, _changes = _plan(year=year, criteria_set=criteria_set, rows=list(rows), user=user, lock=False)
     return summary
 
 
+@collector_paused()
 def results_import(
     *, user, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], dry_run: bool
 ) -> ImportSummary:
@@ -229,7 +231,7 @@ def _write(changes: list[_RowChange], *, user, year: int, criteria_set: Criteria
 def _create_assessments(
     assessments: list[Assessment], *, user, year: int, criteria_set: CriteriaSet, at: datetime.datetime
 ) -> None:
-    """Insert new assessments with `_insert_rows`, then read their ids back (one query per 1,000)."""
+    """Insert new assessments with `_insert_rows`, then read their ids back in one query."""
     common = {
         "year": year, "criteria_set": criteria_set, "status": Assessment.Status.DRAFT, "version": 1,
         "updated_by": user, "updated_at": at,
@@ -237,12 +239,9 @@ def _create_assessments(
     rows = [(a.unit_id, a.results_summary, a.criteria_met) for a in assessments]
     _insert_rows(Assessment, common=common, fields=("unit", "results_summary", "criteria_met"), rows=rows)
     by_unit = {assessment.unit_id: assessment for assessment in assessments}
-    units = list(by_unit)
-    for start in range(0, len(units), BATCH_SIZE):
-        stored = Assessment.objects.filter(
-            year=year, criteria_set=criteria_set, unit_id__in=units[start : start + BATCH_SIZE]
-        )
-        for unit_id, pk in stored.values_list("unit_id", "pk"):
+    # The year's assessments of the set: those just inserted and, at most, a country's others
+    for unit_id, pk in Assessment.objects.filter(year=year, criteria_set=criteria_set).values_list("unit_id", "pk"):
+        if unit_id in by_unit:
             by_unit[unit_id].pk = pk
             by_unit[unit_id]._state.adding = False
 
@@ -291,13 +290,28 @@ def _copy_rows(model: type[models.Model], *, common: dict, fields: tuple[str, ..
     # Ids and flags, most of a national file's values, written without asking each value its type
     converters = [_CSV_BY_TYPE.get(field.get_internal_type(), _csv_value) for field in varying]
     tail = f",{shared_text}\n"
-    lines = "".join(
-        ",".join([convert(value) for convert, value in zip(converters, values, strict=True)]) + tail for values in rows
+    chunks = (
+        "".join(
+            ",".join([convert(value) for convert, value in zip(converters, values, strict=True)]) + tail
+            for values in rows[start : start + BATCH_SIZE]
+        )
+        for start in range(0, len(rows), BATCH_SIZE)
     )
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)", io.StringIO(lines)
+            f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)", _Stream(chunks)
         )
+
+
+class _Stream:
+    """A file for COPY whose `read` writes the next chunk only when asked: PostgreSQL, in its own process,
+    stores one chunk while Python writes the next, instead of waiting for the whole text."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self._chunks = chunks
+
+    def read(self, size: int = -1) -> str:
+        return next(self._chunks, "")
 
 
 def _number(value) -> str:

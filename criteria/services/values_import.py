@@ -20,6 +20,7 @@ from criteria.imports.results_long import ValueRow, indicator_values_read
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorValue
 from criteria.selectors import set_spec, unit_area_key
 from criteria.services.assessments import AssessmentError, DirectInput, assessment_save, value_text
+from ntm_portal.collector import collector_paused
 
 
 @dataclass
@@ -39,6 +40,7 @@ class _CommuneYear:
         return self.rows[0].unit_place
 
 
+@collector_paused()
 def indicator_values_import(
     content: bytes, *, file_name: str, user, year: int | None = None, dry_run: bool
 ) -> ImportSummary:
