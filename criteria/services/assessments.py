@@ -260,12 +260,16 @@ def _write_results(assessment, criteria, stored, directs, evaluation) -> list[Ch
         direct = directs.get(pk)
         row = stored.get(pk) or CriterionResult(assessment=assessment, criterion=criterion)
         before = (row.is_met, row.method, row.override_reason) if row.pk else None
+        computed_before = row.computed_is_met
         row.is_met = outcome.is_met
         row.method = outcome.method
         row.computed_is_met = {Status.MET: True, Status.NOT_MET: False}.get(outcome.computed)
         row.override_reason = direct.reason if direct and direct.method == Method.OVERRIDDEN else ""
         after = (row.is_met, row.method, row.override_reason)
         if before == after:
+            # The result stands; what the indicators say under an override or a direct result may not.
+            if row.computed_is_met != computed_before:
+                to_update.append(row)
             continue
         if before is not None or row.is_met is not None:
             changes.append(

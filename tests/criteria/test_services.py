@@ -125,6 +125,17 @@ def test_override_with_reason_wins_and_keeps_what_the_indicators_say(world):
     assert row.override_reason == "Trạm y tế chưa được công nhận lại"
 
 
+def test_what_the_indicators_say_is_kept_up_to_date_under_an_unchanged_override(world):
+    """The result stays overridden to "not met"; the indicators' own verdict under it changes and is stored."""
+    direct = {crit(15).pk: DirectInput(is_met=False, override=True, reason="Trạm y tế chưa được công nhận lại")}
+    assessment = save(world, values=health_values(), direct=direct)
+    history = ChangeRecord.objects.about(assessment).filter(action="result", target="15").count()
+    assessment = save(world, version=assessment.version, values=health_values(stunting="30"), direct=direct)
+    row = result(assessment, 15)
+    assert (row.is_met, row.method, row.computed_is_met) == (False, "overridden", False)
+    assert ChangeRecord.objects.about(assessment).filter(action="result", target="15").count() == history
+
+
 def test_a_direct_result_against_the_indicators_needs_an_override(world):
     with pytest.raises(ResultsInvalid) as refused:
         save(world, values=health_values(), direct={crit(15).pk: DirectInput(is_met=False)})
