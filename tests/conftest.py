@@ -29,6 +29,19 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "vi-VN", "viewport": {"width": 1366, "height": 768}}
 
 
+@pytest.fixture(scope="session")
+def browser(browser):
+    """Chromium, and at the end of the session the database connections the tests opened meanwhile closed.
+
+    Starting the Playwright sync API leaves the test thread in another context (contextvars) until Playwright
+    stops, so Django opens the tests' connections there, apart from the one it made the test database with.
+    Closed here, before Playwright stops; otherwise dropping the test database finds them still open."""
+    yield browser
+    from django.db import connections
+
+    connections.close_all()
+
+
 @pytest.fixture
 def world(db):
     from tests.personas import build_world
