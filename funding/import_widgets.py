@@ -18,10 +18,10 @@ from import_export.widgets import Widget
 from communes import access
 from communes.matching import DISTRICT_PREFIXES, MatchError, UnitMatcher, spelling, written_prefix
 from communes.models import AdministrativeUnit
-from criteria.imports.results_wide import cell_text
 from funding.imports import CODE, DISTRICT, HEADINGS, YEAR, is_blank, printed_decimal
 from funding.models import FundingRecord, FundingSource
 from funding.selectors import Period
+from ntm_portal.spreadsheets import cell_text
 from ntm_portal.text import fold, nfc
 
 Kind = FundingRecord.Kind

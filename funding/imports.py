@@ -23,14 +23,8 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from criteria.imports import Place, RowError
-from criteria.imports.results_wide import (
-    HEADER_SEARCH_ROWS,
-    Sheet,
-    UnreadableFile,
-    cell_text,
-    is_footer,
-    read_sheets,
-)
+from criteria.imports.results_wide import HEADER_SEARCH_ROWS, is_footer
+from ntm_portal.spreadsheets import Sheet, UnreadableFile, cell_text, read_sheets
 from ntm_portal.text import fold, nfc
 
 UNIT, CODE, DISTRICT, YEAR, SOURCE, KIND = "unit", "code", "district", "year", "source", "kind"

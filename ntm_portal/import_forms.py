@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from ntm_portal.importing import KINDS
 
-ACCEPTED_TYPES = ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+ACCEPTED_TYPES = ",".join(
+    [
+        ".xlsx",
+        ".xls",
+        ".csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-excel",
+        "text/csv",
+    ]
+)
 FIRST_YEAR = 2010
 
 
@@ -24,7 +33,7 @@ class ImportForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, empty_value=None, required=False)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("Excel (.xlsx) or CSV."),
+        help_text=_("Excel (.xlsx, .xls) or CSV."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
     )
 

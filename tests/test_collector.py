@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from ntm_portal.collector import collector_paused
+from ntm_portal.spreadsheets import UnreadableFile
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +81,7 @@ def test_an_import_runs_with_the_collector_paused(monkeypatch):
 
     def read_sheets(*args, **kwargs):
         seen.append(gc.isenabled())
-        raise results_wide.UnreadableFile("unreadable")
+        raise UnreadableFile("unreadable")
 
     monkeypatch.setattr(results_wide, "read_sheets", read_sheets)
     checked = results_wide.results_file_check(b"x", year=2024, criteria_set=None)

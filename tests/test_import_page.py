@@ -17,6 +17,7 @@ from criteria.models import Assessment, CriterionResult
 from criteria.selectors import criteria_set_in_force
 from funding.models import FundingRecord
 from ntm_portal.models import ChangeRecord, ImportBatch
+from tests.old_excel import as_xls
 from tests.personas import PASSWORD
 
 YEAR = 2024
@@ -97,11 +98,12 @@ def test_staff_see_the_form_and_an_empty_history(client, world, username):
 
 
 @pytest.mark.django_db
-def test_preview_writes_nothing_and_confirm_writes_every_row(client, world):
+@pytest.mark.parametrize(("convert", "name"), [(lambda xlsx: xlsx, "ket-qua.xlsx"), (as_xls, "ket-qua.xls")])
+def test_preview_writes_nothing_and_confirm_writes_every_row(client, world, convert, name):
     signed_in(client, world)
     before = table_counts()
-    content = results_workbook([("Xã Hưng Đạo", ALL_MET), ("xã  đức long", SOME_MET)])
-    batch = batch_of(upload(client, content))
+    content = convert(results_workbook([("Xã Hưng Đạo", ALL_MET), ("xã  đức long", SOME_MET)]))
+    batch = batch_of(upload(client, content, name=name))
     assert table_counts() == before
     assert (batch.status, batch.new_rows, batch.updated_rows, batch.error_rows) == ("checked", 2, 0, 0)
     page = client.get(reverse("import_batch", kwargs={"batch_id": batch.pk})).content.decode()
@@ -145,8 +147,8 @@ def test_a_file_with_an_error_is_refused_with_the_place_and_confirming_it_writes
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"%PDF-1.7\n1 0 obj <<>> endobj\n", "ket-qua.xlsx", "neither an Excel workbook (.xlsx) nor a CSV file"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "ket-qua.xls", "old Excel format (.xls)"),
+        (b"%PDF-1.7\n1 0 obj <<>> endobj\n", "ket-qua.xlsx", "neither an Excel workbook (.xlsx, .xls) nor a CSV file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "ket-qua.xls", "cannot be read: it may be damaged"),
     ],
 )
 def test_files_that_are_not_spreadsheets_are_refused(client, world, content, name, message):

@@ -12,29 +12,21 @@ Reading writes nothing; `criteria.services.values_import` compares the rows with
 """
 
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from communes.matching import MatchError, UnitMatch, UnitMatcher
 from communes.models import AdministrativeUnit
 from criteria.evaluation import Value
 from criteria.imports import Place, RowError
-from criteria.imports.results_wide import (
-    HEADER_SEARCH_ROWS,
-    SIGNING_DATE,
-    Sheet,
-    UnreadableFile,
-    cell_text,
-    read_sheets,
-)
+from criteria.imports.results_wide import HEADER_SEARCH_ROWS, SIGNING_DATE
 from criteria.imports.values import InvalidValue, indicator_value
 from criteria.models import CriteriaSet, Indicator
 from criteria.services.assessments import NoCriteriaSet, criteria_set_for
+from ntm_portal.spreadsheets import Sheet, UnreadableFile, cell_text, percent_cells, read_sheets
 from ntm_portal.text import fold
 
 CODE, NAME, DISTRICT, YEAR, INDICATOR, VALUE = "code", "name", "district", "year", "indicator", "value"
@@ -89,9 +81,9 @@ def indicator_values_read(content: bytes, *, file_name: str = "", year: int | No
     reader = _LongReader(year)
     tables = [(sheet, reader.table(sheet)) for sheet in sheets]
     found = [(sheet, table) for sheet, table in tables if table is not None]
-    percent_cells = _percent_formatted_cells(content, found) if content.startswith(b"PK") else set()
+    percent = percent_cells(content, {sheet.name: table.columns[VALUE] for sheet, table in found})
     for sheet, table in found:
-        reader.read(sheet, table, percent_cells)
+        reader.read(sheet, table, percent)
     result = ValuesFile(rows=reader.rows, errors=reader.errors, sheets=[sheet.name for sheet in sheets])
     if not found:
         result.errors += reader.sheet_errors
@@ -355,20 +347,3 @@ class _LongReader:
             indicators = Indicator.objects.filter(criterion__criteria_set=criteria_set).select_related("criterion")
             self._indicators[criteria_set.pk] = {indicator_code_key(i.code): i for i in indicators}
         return self._indicators[criteria_set.pk]
-
-
-def _percent_formatted_cells(content: bytes, tables: list[tuple[Sheet, _Table]]) -> set[tuple[str, int]]:
-    """(sheet, row) of the value cells Excel shows as percentages: their number is a fraction (0.925 for 92,5%)."""
-    cells = set()
-    workbook = load_workbook(io.BytesIO(content), read_only=True)
-    try:
-        for sheet, table in tables:
-            worksheet = workbook[sheet.name]
-            worksheet.reset_dimensions()
-            column = table.columns[VALUE] + 1
-            for row, (cell,) in enumerate(worksheet.iter_rows(min_row=1, min_col=column, max_col=column), 1):
-                if "%" in (getattr(cell, "number_format", "") or ""):
-                    cells.add((sheet.name, row))
-    finally:
-        workbook.close()
-    return cells

@@ -11,18 +11,12 @@ Reading, matching and checking write nothing (`results_file_check`); `criteria.s
 writes the rows once the file has no errors.
 """
 
-import csv
 import datetime
-import functools
-import io
 import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from communes.matching import DISTRICT_PREFIXES, MatchError, UnitMatcher, written_prefix
@@ -31,15 +25,13 @@ from criteria.imports import ImportSummary, Place, ResultRow, RowError
 from criteria.models import CriteriaSet
 from criteria.services.imports import results_import_plan
 from ntm_portal.collector import collector_paused
-from ntm_portal.text import fold, nfc
+from ntm_portal.spreadsheets import Sheet, UnreadableFile, cell_text, read_sheets
+from ntm_portal.text import fold
 
 MET_MARKS = frozenset({"x", "đ", "đạt", "1", "✓", "✔"})
 NOT_MET_MARKS = frozenset({"", "0", "-", "–", "chưa đạt", "không đạt"})
 # The header is looked for among the first rows only: below them, a table's text is data.
 HEADER_SEARCH_ROWS = 30
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and other pre-2007 Office files)
-# Files that decode as text in a single-byte code page all the same: PDF, PNG, JPEG, GIF, gzip, RAR, 7-Zip.
-OTHER_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
 
 STT, NAME, DISTRICT, CODE, TOTAL = "stt", "name", "district", "code", "total"
 _STT_HEADINGS = frozenset({"stt", "tt", "so tt", "so thu tu"})
@@ -55,18 +47,6 @@ _STOP_WORDS = re.compile(
 )
 SIGNING_DATE = re.compile(r"ngay\b.*\bthang\b.*\bnam\b")
 _LETTER = re.compile(r"[^\W\d_]")
-
-
-class UnreadableFile(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Sheet:
-    name: str
-    rows: list[tuple]  # cell values; rows[0] is row 1
 
 
 @dataclass
@@ -124,87 +104,6 @@ def results_file_check(
     )
     skipped = [error.place.sheet for error in reader.sheet_errors] if reader.tables else []
     return ResultsFile(rows=reader.rows, summary=summary, skipped_sheets=skipped)
-
-
-# ── Reading the file: an .xlsx workbook or a CSV text, recognised by content ──
-
-
-def read_sheets(content: bytes, *, file_name: str = "") -> list[Sheet]:
-    if not content:
-        raise UnreadableFile(_("The file is empty (0 bytes)."))
-    if content.startswith(b"PK"):
-        return _workbook_sheets(content)
-    if content.startswith(OLE2_SIGNATURE):
-        raise UnreadableFile(
-            _("This workbook is in the old Excel format (.xls): open it in Excel and save it as .xlsx.")
-        )
-    if content.startswith(OTHER_SIGNATURES):
-        raise _not_a_spreadsheet()
-    return [_csv_sheet(content, file_name or "CSV")]
-
-
-def _not_a_spreadsheet() -> UnreadableFile:
-    return UnreadableFile(_("The file is neither an Excel workbook (.xlsx) nor a CSV file."))
-
-
-def _workbook_sheets(content: bytes) -> list[Sheet]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            is_workbook = "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        raise _not_a_spreadsheet() from None
-    if not is_workbook:  # a .docx, an .ods, a ZIP of photos
-        raise _not_a_spreadsheet()
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged workbook; the user needs one message
-        raise UnreadableFile(_("The workbook cannot be read: it may be damaged.")) from None
-    try:
-        sheets = []
-        for worksheet in workbook.worksheets:
-            worksheet.reset_dimensions()  # some programs write a wrong size; read every row there is
-            rows = worksheet.iter_rows(min_row=1, values_only=True)
-            sheets.append(Sheet(worksheet.title, [tuple(row) for row in rows]))
-        return sheets
-    finally:
-        workbook.close()
-
-
-def _csv_sheet(content: bytes, name: str) -> Sheet:
-    text = _decoded(content)
-    if any(unicodedata.category(char) == "Cc" and char not in "\t\r\n" for char in text):
-        raise _not_a_spreadsheet()  # binary: an image, a PDF, an archive
-    sample = text[:8192]
-    delimiter = max(",;\t", key=sample.count)  # a row of twenty criteria has many more of its own separator
-    return Sheet(name, [tuple(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)])
-
-
-def _decoded(content: bytes) -> str:
-    """UTF-8 (with or without BOM); else the Vietnamese Windows code page; else Latin-1, which takes anything."""
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return _normalised(str(value))
-
-
-@functools.lru_cache(maxsize=4096)
-def _normalised(text: str) -> str:
-    """`nfc`, remembered: a table repeats the same few marks ("x", "đạt") tens of thousands of times."""
-    return nfc(text)
 
 
 # ── Finding the table and reading its rows ──

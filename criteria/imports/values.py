@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from criteria.evaluation import Value
 from criteria.forms import indicator_number_field
-from criteria.imports.results_wide import MET_MARKS, NOT_MET_MARKS, cell_text
+from criteria.imports.results_wide import MET_MARKS, NOT_MET_MARKS
 from criteria.models import Indicator
+from ntm_portal.spreadsheets import cell_text
 from ntm_portal.text import fold
 
 YES_WORDS = MET_MARKS | {"có", "yes", "true"}

@@ -19,6 +19,7 @@ from criteria.services import AssessmentLocked
 from criteria.services import values_import as values_import_module
 from criteria.services.values_import import indicator_values_import
 from ntm_portal.models import ChangeRecord
+from tests.old_excel import as_xls
 
 YEAR = 2025  # QĐ 318; the demo's 2025 results are drafts or submitted, earlier years approved
 HEADINGS = ["STT", "Mã xã", "Tên xã", "Huyện", "Năm", "Mã chỉ tiêu", "Tên chỉ tiêu", "Giá trị"]
@@ -114,7 +115,9 @@ def messages(summary):
 # ── the write ──
 
 
-def test_a_file_stores_its_values_exactly_and_judges_the_criteria_again(draft, admin):
+@pytest.mark.parametrize("convert", [lambda xlsx: xlsx, as_xls], ids=["xlsx", "xls"])
+def test_a_file_stores_its_values_exactly_and_judges_the_criteria_again(draft, admin, convert):
+    """The same in Excel 97-2003 (.xls), where a percentage cell is found by its number format too."""
     code = draft[0]
     content = long_file(
         value_rows(
@@ -132,6 +135,7 @@ def test_a_file_stores_its_values_exactly_and_judges_the_criteria_again(draft, a
         ),
         percent_cells=[(1, 7)],
     )
+    content = convert(content)
     before = Assessment.objects.get(unit__code=code, year=YEAR)
 
     summary = run_import(content, admin)
@@ -392,10 +396,10 @@ REFUSALS = {
         "row 4.",
     ),
     "empty file": (lambda d: b"", "The file is empty (0 bytes)."),
-    "not a spreadsheet": (_pdf, "The file is neither an Excel workbook (.xlsx) nor a CSV file."),
-    "old excel": (
+    "not a spreadsheet": (_pdf, "The file is neither an Excel workbook (.xlsx, .xls) nor a CSV file."),
+    "damaged old excel": (
         lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
-        "This workbook is in the old Excel format (.xls)",
+        "The workbook cannot be read: it may be damaged.",
     ),
     "empty sheet": (lambda d: _workbook_without_rows(), "sheet “Sheet”: The sheet is empty."),
     "no header": (

@@ -18,6 +18,8 @@ from criteria.models import Assessment, CriteriaSet, CriterionResult
 from criteria.selectors import criteria_set_in_force
 from criteria.services import results_import
 from ntm_portal.models import ChangeRecord
+from tests.criteria.test_evidence_files import compound_file
+from tests.old_excel import as_xls
 
 
 @pytest.fixture(autouse=True)
@@ -294,7 +296,8 @@ REFUSALS = {
     "pdf": (lambda c: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "neither an Excel workbook"),
     "docx": (lambda c: zip_of({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>"}), "neither"),
     "png": (lambda c: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "neither an Excel workbook"),
-    "old xls": (lambda c: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "old Excel format (.xls)"),
+    "damaged xls": (lambda c: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "cannot be read"),
+    "word document": (lambda c: compound_file(["WordDocument"]), "neither an Excel workbook"),
     "damaged xlsx": (lambda c: zip_of({"xl/workbook.xml": "<not-a-workbook"}), "cannot be read"),
     "0 bytes": (lambda c: b"", "The file is empty (0 bytes)."),
     "empty sheet": (lambda c: empty_workbook(), "sheet “Sheet”: The sheet is empty."),
@@ -450,6 +453,23 @@ def test_the_command_imports_then_finds_everything_unchanged(cao_bang, tmp_path)
     assert dict(Assessment.objects.filter(year=YEAR).values_list("pk", "version")) == versions
     first_superuser = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     assert set(ChangeRecord.objects.filter(comment="import").values_list("user", flat=True)) == {first_superuser.pk}
+
+
+def test_an_old_excel_file_imports_as_its_xlsx_does(cao_bang, tmp_path):
+    """The same table saved as Excel 97-2003 (.xls): merged two-row header, marks, totals, signature."""
+    rows = good_rows(cao_bang)
+    rows[0] = (rows[0][0], rows[0][1], ["Đ", "đạt", 1, "✓", "X", 0, "-", "chưa đạt", *rows[0][2][8:]])
+    xlsx, xls = workbook(rows), as_xls(workbook(rows))
+    assert xls.startswith(b"\xd0\xcf\x11\xe0")
+    from_xlsx, from_xls = check(xlsx), check(xls)
+    assert from_xls.errors == []
+    assert [(row.unit.pk, dict(row.marks), row.place) for row in from_xls.rows] == [
+        (row.unit.pk, dict(row.marks), row.place) for row in from_xlsx.rows
+    ]
+    out, err = run(tmp_path, xls, name="ket-qua.xls")
+    assert err == "" and f"{len(cao_bang)} updated" in out
+    code = cao_bang[0][0]
+    assert stored_marks(code) == [True] * 5 + [False] * 3 + marks_for(code)[8:]
 
 
 def test_dry_run_counts_and_writes_nothing(cao_bang, tmp_path):

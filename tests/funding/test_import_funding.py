@@ -16,6 +16,7 @@ from funding.exports import funding_template_xlsx
 from funding.models import FundingRecord, FundingSource, InKindContribution
 from funding.services import funding_file_import
 from ntm_portal.models import ChangeRecord
+from tests.old_excel import as_xls
 
 HEADER = ("STT", "Đơn vị", "Năm", "Nguồn vốn", "Loại", "Số tiền (triệu đồng)", "Tỷ lệ (%)", "Ghi chú")
 TRIEU = 1_000_000
@@ -141,7 +142,8 @@ def test_sub_sources_that_stop_adding_up_after_the_import_are_warned_about(cao_b
 # ── reading: exact amounts, periods, sources and kinds however written ──
 
 
-def test_amounts_are_stored_exactly_in_dong_and_every_spelling_is_read(cao_bang):
+@pytest.mark.parametrize("convert", [lambda xlsx: xlsx, as_xls], ids=["xlsx", "xls"])
+def test_amounts_are_stored_exactly_in_dong_and_every_spelling_is_read(cao_bang, convert):
     _province, city, commune = cao_bang
     nfd_name = unicodedata.normalize("NFD", "Ngân sách Trung ương")
     rows = [
@@ -157,7 +159,7 @@ def test_amounts_are_stored_exactly_in_dong_and_every_spelling_is_read(cao_bang)
     rows = [(number, name, "TP. Cao Bằng", *rest) for number, name, *rest in rows]
     before = FundingRecord.objects.count()
 
-    summary = run(workbook(rows, header=header))
+    summary = run(convert(workbook(rows, header=header)))
 
     assert summary.errors == []
     assert (summary.new, summary.updated, summary.unchanged, summary.written) == (7, 0, 0, True)
@@ -373,12 +375,15 @@ def test_one_bad_row_refuses_the_whole_file(cao_bang):
     assert counts() == before
 
 
+NOT_A_SPREADSHEET = "The file is neither an Excel workbook (.xlsx, .xls) nor a CSV file."
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         (b"", "The file is empty (0 bytes)."),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "The file is neither an Excel workbook (.xlsx) nor a CSV file."),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "The file is neither an Excel workbook (.xlsx) nor a CSV file."),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", NOT_A_SPREADSHEET),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", NOT_A_SPREADSHEET),
     ],
 )
 def test_a_file_that_is_not_a_spreadsheet_is_refused(cao_bang, content, message):

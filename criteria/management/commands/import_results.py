@@ -1,4 +1,4 @@
-"""Import results from a spreadsheet (.xlsx or .csv): all rows or none.
+"""Import results from a spreadsheet (.xlsx, .xls or .csv): all rows or none.
 
 The wide layout is the table offices keep, a row per commune and a column per criterion, for one year; the
 long layout gives indicator values, a row per commune, year and indicator, and the criteria are judged again.
@@ -24,7 +24,7 @@ from ntm_portal.text import fold
 class Command(BaseCommand):
     help = (
         "Import a year's criterion results (a row per commune, a column per criterion) or, with --layout long, "
-        "indicator values (a row per commune, year and indicator) from an .xlsx or .csv file: every row or, on "
+        "indicator values (a row per commune, year and indicator) from an .xlsx, .xls or .csv file: every row or, on "
         "any error, none."
     )
 

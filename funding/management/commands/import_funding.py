@@ -1,4 +1,5 @@
-"""Import funding records (a row per unit, year or period, source, kind and amount) from .xlsx or .csv: all or none."""
+"""Import funding records (a row per unit, year or period, source, kind and amount) from .xlsx, .xls or .csv:
+all or none."""
 
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from funding.services import funding_file_import
 
 class Command(BaseCommand):
     help = (
-        "Import funding records (unit, year or period, source, kind, amount in million đồng) from an .xlsx or "
+        "Import funding records (unit, year or period, source, kind, amount in million đồng) from an .xlsx, .xls or "
         ".csv file: every row or, on any error, none."
     )
 
