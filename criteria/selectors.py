@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit
@@ -348,8 +348,8 @@ def results_grid(
 
     `within` is a province or district. Without a year: the latest with assessments under it, else the
     current one. Without a known set code: the NTM set in force for its province. Six queries whatever
-    the number of communes. Unfiltered, the bands equal `band_summary`: a commune without an assessment
-    counts as meeting no criteria.
+    the number of communes (a seventh without a year). Unfiltered, the bands equal `band_summary`: a
+    commune without an assessment counts as meeting no criteria.
     """
     filters = filters or GridFilters()
     parent_ids = list(parents_to_roots(roots=[within]))
@@ -361,21 +361,26 @@ def results_grid(
     criteria = (
         list(criteria_set.criteria.order_by("number").values_list("pk", "number", "name")) if criteria_set else []
     )
-    assessment = Assessment.objects.filter(unit=OuterRef("pk"), year=year, criteria_set=criteria_set)
-    units = list(
-        communes.annotate(
-            summary=Subquery(assessment.values("results_summary")[:1]),
-            status=Subquery(assessment.values("status")[:1]),
-            evidence=Subquery(assessment.values("evidence_summary")[:1]),
-            accepted=Subquery(assessment.values("evidence_accepted")[:1]),
-            tier=recognised_tier(year=year),
-        ).values_list(*_GRID_UNIT_FIELDS, "summary", "status", "evidence", "accepted", "tier", named=True)
-    )
+    # Three plain queries rather than one with a correlated subquery per column, which Django took longer
+    # to write than the database to run; by the communes' ids, which the database finds by index.
+    units = list(communes.values_list(*_GRID_UNIT_FIELDS, named=True))
+    unit_ids = [unit.pk for unit in units]
+    assessments = {
+        row[0]: row
+        for row in Assessment.objects.filter(unit_id__in=unit_ids, year=year, criteria_set=criteria_set)
+        .order_by()
+        .values_list("unit_id", "results_summary", "status", "evidence_summary", "evidence_accepted")
+    }
+    tiers: dict[int, str] = {}
+    for unit_id, tier in recognitions_held(year=year).filter(unit_id__in=unit_ids).values_list("unit", "tier"):
+        tiers.setdefault(unit_id, tier)  # the highest tier comes first
+    no_assessment = (None, "", NO_ASSESSMENT, "", 0)
     no_results = (None,) * len(criteria)
 
     rows = []
     for unit in units:
-        results = tuple(SUMMARY_VALUES[symbol] for symbol in unit.summary) if unit.summary else no_results
+        _unit_id, summary, status, evidence, accepted = assessments.get(unit.pk, no_assessment)
+        results = tuple(SUMMARY_VALUES[symbol] for symbol in summary) if summary else no_results
         in_district = unit.parent__level == AdministrativeUnit.Level.DISTRICT
         rows.append(
             GridRow(
@@ -388,10 +393,10 @@ def results_grid(
                 district_code=unit.parent__code if in_district else "",
                 results=results,
                 met=results.count(True),
-                status=unit.status or NO_ASSESSMENT,
-                tier=unit.tier or "",
-                evidence=unit.accepted or 0,
-                unproven=unproven_count(results, unit.evidence or ""),
+                status=status,
+                tier=tiers.get(unit.pk, ""),
+                evidence=accepted or 0,
+                unproven=unproven_count(results, evidence or ""),
             )
         )
 
@@ -453,11 +458,6 @@ def recognitions_held(*, year: int) -> QuerySet[Recognition]:
         .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=datetime.date(year, 12, 31)))
         .order_by(rank.desc(), "-year")
     )
-
-
-def recognised_tier(*, year: int) -> Subquery:
-    """The highest tier a unit held as of the year, as an expression on units; None when it held none."""
-    return Subquery(recognitions_held(year=year).filter(unit=OuterRef("pk")).values("tier")[:1])
 
 
 def _row_matches(row: GridRow, filters: GridFilters) -> bool:

@@ -226,7 +226,8 @@ def small_province(communes: int) -> AdministrativeUnit:
     return province
 
 
-GRID_QUERIES = 7  # session, user, memberships, districts, sets, criteria, communes with results and evidence
+# session, user, memberships, districts, sets, criteria, communes, their assessments, their recognitions
+GRID_QUERIES = 9
 
 
 def test_grid_queries_do_not_grow_with_the_communes(client, django_assert_max_num_queries):
