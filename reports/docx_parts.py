@@ -190,6 +190,18 @@ def add_page_field(paragraph: Paragraph, *, size: float) -> None:
         run._r.append(parse_xml(part.format(ns=nsdecls("w"))))
 
 
+# The children of w:sectPr that come after w:pgNumType, in schema order
+_AFTER_PAGE_NUMBERING = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
+                         "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")  # fmt: skip
+
+
+def number_pages_from_one(section) -> None:
+    """The section's pages numbered from 1 again (w:pgNumType w:start), which python-docx has no property for."""
+    numbering = OxmlElement("w:pgNumType")
+    numbering.set(qn("w:start"), "1")
+    section._sectPr.insert_element_before(numbering, *_AFTER_PAGE_NUMBERING)
+
+
 def svg_png(svg: str, *, width_mm: float, max_height_mm: float) -> tuple[bytes, float] | None:
     """The chart drawn by WeasyPrint into a one-page PDF and rasterised at 200 dpi by poppler's pdftoppm.
 

@@ -27,6 +27,7 @@ from reports.docx_parts import (
     fixed_timestamps,
     keep_row_whole,
     mm,
+    number_pages_from_one,
     repeat_as_header,
     set_defaults,
     style_paragraph,
@@ -170,14 +171,17 @@ def _write_title(word, header: Header) -> None:
 
 
 def _write_appendix(word, blocks: tuple[Block, ...]) -> None:
-    """A section of its own from a new page, turned landscape when it holds a wide Biểu, as the PDF does."""
-    section = word.add_section(WD_SECTION.NEW_PAGE)
-    section.different_first_page_header_footer = False  # numbered from its first page on
-    wide = any(isinstance(block, Table) and len(block.columns) >= WIDE_TABLE_COLUMNS for block in blocks)
-    if wide:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Twips(PAGE_HEIGHT), Twips(PAGE_WIDTH)
-    _write_blocks(word, blocks, width=LANDSCAPE_TEXT_WIDTH if wide else TEXT_WIDTH)
+    """Each appendix (a Biểu) in a section of its own from a new page, as the PDF does: its pages numbered from
+    1 (Phụ lục I, III.1.đ), shown from its first page on; landscape when the Biểu is wide."""
+    for block in blocks:
+        section = word.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False
+        number_pages_from_one(section)
+        wide = isinstance(block, Table) and len(block.columns) >= WIDE_TABLE_COLUMNS
+        landscape = (PAGE_HEIGHT, PAGE_WIDTH) if wide else (PAGE_WIDTH, PAGE_HEIGHT)
+        section.orientation = WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (Twips(length) for length in landscape)
+        _write_blocks(word, (block,), width=LANDSCAPE_TEXT_WIDTH if wide else TEXT_WIDTH)
 
 
 def _write_blocks(word, blocks: tuple[Block, ...], *, width: int = TEXT_WIDTH) -> None:

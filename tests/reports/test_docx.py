@@ -293,6 +293,23 @@ def test_wide_appendix_table_gets_a_landscape_section():
     assert sum(column.width for column in opened.tables[-1].columns) == Twips(16838 - 1701 - 850)
 
 
+def test_each_appendix_is_a_section_numbered_from_one():
+    """Phụ lục I, III.1.đ: each appendix numbers its pages separately; a wide one is landscape on its own."""
+    narrow = Table(title="Biểu 01", columns=("TT", "Nội dung"), rows=(("1", "Giao thông"),))
+    wide = Table(title="Biểu 02", columns=tuple(f"Cột {n}" for n in range(1, 10)), rows=(tuple("1" * 9),))
+    document = replace(sample_document(), appendix=(narrow, wide))
+
+    opened = docx.Document(io.BytesIO(document_docx(document)))
+
+    body, first, second = opened.sections
+    assert body._sectPr.find(qn("w:pgNumType")) is None  # the body counts from its first page as usual
+    for section in (first, second):
+        assert section._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+        assert not section.different_first_page_header_footer
+    assert (first.orientation, second.orientation) == (WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE)
+    assert [table.rows[0].cells[0].text for table in opened.tables[-2:]] == ["TT", "Cột 1"]
+
+
 def test_same_document_gives_the_same_bytes(written):
     assert document_docx(sample_document()) == written
     properties = docx.Document(io.BytesIO(written)).core_properties

@@ -143,12 +143,24 @@ def test_table_header_repeats_on_the_next_page(pages):
         assert "Số tiêu chí đạt chuẩn" in normalised(pages[index]), f"page {index + 1}"
 
 
+def first_line(page: str) -> str:
+    return next(line for line in page.splitlines() if line.strip()).strip()
+
+
 def test_page_number_at_the_top_from_page_two(pages):
-    assert len(pages) >= 4
+    appendix = page_with(pages, "Biểu 01: Nguồn vốn")
+    assert appendix >= 3
     assert pages[0].splitlines()[0] == "UBND TỈNH CAO BẰNG"
-    for number, page in enumerate(pages[1:], start=2):
-        first_line = next(line for line in page.splitlines() if line.strip())
-        assert first_line.strip() == str(number)
+    for number, page in enumerate(pages[1:appendix], start=2):
+        assert first_line(page) == str(number)
+
+
+def test_each_appendix_numbers_its_own_pages_from_one(pages):
+    """Phụ lục I, III.1.đ: the pages of each appendix are numbered separately, shown from its first page."""
+    first, second = page_with(pages, "Biểu 01: Nguồn vốn"), page_with(pages, "Biểu 02:")
+    assert second == first + 1  # Biểu 01 fits on one page
+    assert [first_line(pages[first]), first_line(pages[second])] == ["1", "1"]
+    assert len(pages) == second + 1
 
 
 def test_pages_are_a4_with_liberation_serif(pdf_bytes):
