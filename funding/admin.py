@@ -4,6 +4,7 @@ from import_export.admin import ImportExportMixin
 
 from communes.admin import FoldedNameSearchMixin
 from funding import selectors
+from funding.admin_formats import OfficeFundingTable, UnreadableTable
 from funding.models import FundingRecord, FundingSource, InKindContribution
 from funding.resources import FundingRecordResource
 
@@ -38,6 +39,15 @@ class FundingRecordAdmin(ImportExportMixin, FoldedNameSearchMixin, admin.ModelAd
     def get_import_resource_kwargs(self, request, **kwargs):
         # The importing user's scope bounds the units, and the history names them.
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_import_formats(self):
+        return [OfficeFundingTable]
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if not isinstance(error, UnreadableTable):
+            return super().add_data_read_fail_error_to_form(form, error)
+        for message in error.errors:
+            form.add_error("import_file", str(message))
 
     def get_import_data_kwargs(self, **kwargs):
         # A row refused at confirmation refuses the file: all rows or none, as everywhere else.
