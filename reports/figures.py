@@ -193,16 +193,15 @@ def report_figures(*, unit: AdministrativeUnit, year: int, start: int | None = N
     province = _province_of(unit)
     criteria_set = criteria_set_in_force(year=year, province=province)
     communes = list(_programme_communes(unit, year).select_related("parent"))
-    met = _criteria_met(communes, year=year, criteria_set=criteria_set)
-    criteria_count = criteria_set.criteria.count() if criteria_set else 19
+    results = _year_results(communes, year=year, criteria_set=criteria_set)
+    met = results.met
+    criteria_count = len(results.numbers) if criteria_set else 19
 
     previous_year = start - 1
     previous_set = criteria_set_in_force(year=previous_year, province=province)
     previous_communes = list(_programme_communes(unit, previous_year).select_related("parent"))
-    previous_met = _criteria_met(previous_communes, year=previous_year, criteria_set=previous_set)
-    has_previous = Assessment.objects.filter(
-        unit__in=previous_communes, year=previous_year, criteria_set=previous_set
-    ).exists()
+    previous = _year_results(previous_communes, year=previous_year, criteria_set=previous_set)
+    previous_met, has_previous = previous.met, previous.assessed
 
     summary = summarise(met.values())
     counts = [(band, summary.by_band[band.key]) for band in BANDS_19] + [(UNDER_10, summary.under_10)]
@@ -223,20 +222,13 @@ def report_figures(*, unit: AdministrativeUnit, year: int, start: int | None = N
         tiers=_tiers(unit, communes, start=start, year=year),
         bands=bands,
         distribution={count: distribution.get(count, 0) for count in range(criteria_count, -1, -1)},
-        criteria=_criteria(
-            communes,
-            previous_communes if has_previous else None,
-            year=year,
-            previous_year=previous_year,
-            criteria_set=criteria_set,
-            previous_set=previous_set,
-        ),
+        criteria=_criteria(communes, results, previous if has_previous else None, criteria_set=criteria_set),
         districts=_districts(unit, communes, met, previous_communes, previous_met if has_previous else None, year),
         lost=_lost(communes, year=year, criteria_set=criteria_set),
         history=_history(unit, province=province, year=year),
         funding=funding_summary(unit=unit, period=Period(start, year)),
         funding_kinds=_funding_kinds(unit, Period(start, year)),
-        evidence=_evidence(communes, year=year, criteria_set=criteria_set),
+        evidence=_evidence(communes, results, year=year, criteria_set=criteria_set),
         criteria_count=criteria_count,
     )
 
@@ -252,14 +244,38 @@ def _province_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
     return node
 
 
-def _assessments(communes: list[AdministrativeUnit], *, year: int, criteria_set: CriteriaSet | None):
-    return Assessment.objects.filter(unit__in=communes, year=year, criteria_set=criteria_set)
+def _ids(communes: list[AdministrativeUnit]) -> list[int]:
+    return [commune.pk for commune in communes]
 
 
-def _criteria_met(communes: list[AdministrativeUnit], *, year: int, criteria_set: CriteriaSet | None) -> dict[int, int]:
-    """Criteria met by each programme commune (0 without an assessment), by unit id."""
-    stored = dict(_assessments(communes, year=year, criteria_set=criteria_set).values_list("unit_id", "criteria_met"))
-    return {commune.pk: stored.get(commune.pk, 0) for commune in communes}
+@dataclass(frozen=True)
+class _YearResults:
+    """The communes' results of a year against a set, from their assessments' stored summaries."""
+
+    numbers: tuple[int, ...]  # the set's criterion numbers, in the order of the summaries' symbols
+    met: dict[int, int]  # criteria met by each programme commune (0 without an assessment), by unit id
+    met_by_number: Counter  # communes meeting each criterion
+    summaries: tuple[tuple[str, str], ...]  # (results, evidence) summary of each assessment
+
+    @property
+    def assessed(self) -> bool:
+        return bool(self.summaries)
+
+
+def _year_results(communes: list[AdministrativeUnit], *, year: int, criteria_set: CriteriaSet | None) -> _YearResults:
+    """One query for the assessments, one for the set's numbers: the summaries are kept with every write."""
+    if criteria_set is None:
+        return _YearResults((), dict.fromkeys(_ids(communes), 0), Counter(), ())
+    numbers = tuple(criteria_set.criteria.order_by("number").values_list("number", flat=True))
+    rows = Assessment.objects.filter(unit_id__in=_ids(communes), year=year, criteria_set=criteria_set).values_list(
+        "unit_id", "criteria_met", "results_summary", "evidence_summary"
+    )
+    met, met_by_number, summaries = dict.fromkeys(_ids(communes), 0), Counter(), []
+    for unit_id, criteria_met, results, evidence in rows:
+        met[unit_id] = criteria_met
+        met_by_number.update(number for number, mark in zip(numbers, results, strict=False) if mark == SUMMARY_MET)
+        summaries.append((results, evidence))
+    return _YearResults(numbers, met, met_by_number, tuple(summaries))
 
 
 def _planned_average(unit: AdministrativeUnit, year: int) -> Decimal | None:
@@ -269,56 +285,49 @@ def _planned_average(unit: AdministrativeUnit, year: int) -> Decimal | None:
 
 
 def _tiers(unit: AdministrativeUnit, communes: list[AdministrativeUnit], *, start: int, year: int):
-    ids = [commune.pk for commune in communes]
-    held = recognitions_held(year=year).filter(unit_id__in=ids)
+    """Four queries for the three tiers: what is held, recognised in the period, planned, and reached."""
+    ids = _ids(communes)
+    held = list(recognitions_held(year=year).filter(unit_id__in=ids).values_list("unit_id", "tier"))
+    new = list(
+        Recognition.objects.filter(unit_id__in=ids, tier__in=TIERS, year__gte=start, year__lte=year)
+        .order_by("decision_date", "unit__name")
+        .values_list("tier", "unit__name")
+    )
+    planned = list(
+        Target.objects.filter(unit_id__in=[*ids, unit.pk], tier__in=TIERS, year__gte=start, year__lte=year)
+        .order_by("unit__name")
+        .values_list("tier", "unit_id", "unit__name")
+    )
+    reached = set(
+        Recognition.objects.filter(
+            unit_id__in={unit_id for _tier, unit_id, _name in planned}, year__lte=year
+        ).values_list("tier", "unit_id")
+    )
     labels = dict(Tier.choices)
     figures = []
-    for tier in TIERS:
-        rank = TIERS.index(tier)
+    for rank, tier in enumerate(TIERS):
         # A commune holding a higher tier holds this one too ("đạt chuẩn NTM" counts nâng cao communes).
-        holding = set(held.filter(tier__in=TIERS[rank:]).values_list("unit_id", flat=True))
-        new = (
-            Recognition.objects.filter(unit_id__in=ids, tier=tier, year__gte=start, year__lte=year)
-            .order_by("decision_date", "unit__name")
-            .values_list("unit__name", flat=True)
-        )
-        targets = Target.objects.filter(unit__in=[*ids, unit.pk], tier=tier, year__gte=start, year__lte=year)
-        planned = list(targets.order_by("unit__name").values_list("unit_id", "unit__name"))
-        reached = set(
-            Recognition.objects.filter(
-                unit_id__in=[unit_id for unit_id, _name in planned], tier=tier, year__lte=year
-            ).values_list("unit_id", flat=True)
-        )
+        holding = {unit_id for unit_id, held_tier in held if held_tier in TIERS[rank:]}
+        tier_planned = [(unit_id, name) for planned_tier, unit_id, name in planned if planned_tier == tier]
         figures.append(
             TierFigures(
                 tier=tier,
                 label=str(labels[tier]),
                 held=len(holding),
                 share=percent(len(holding), len(communes)),
-                new=tuple(new),
-                planned=tuple(name for _unit_id, name in planned),
-                missed=tuple(name for unit_id, name in planned if unit_id not in reached),
+                new=tuple(name for new_tier, name in new if new_tier == tier),
+                planned=tuple(name for _unit_id, name in tier_planned),
+                missed=tuple(name for unit_id, name in tier_planned if (tier, unit_id) not in reached),
             )
         )
     return tuple(figures)
 
 
-def _criteria(communes, previous_communes, *, year, previous_year, criteria_set, previous_set):
+def _criteria(communes, results: _YearResults, previous: _YearResults | None, *, criteria_set):
     if criteria_set is None:
         return ()
-
-    def met_by_number(units, in_year, in_set) -> Counter:
-        rows = (
-            CriterionResult.objects.filter(
-                assessment__unit__in=units, assessment__year=in_year, assessment__criteria_set=in_set, is_met=True
-            )
-            .values_list("criterion__number")
-            .annotate(count=Count("pk"))
-        )
-        return Counter(dict(rows))
-
-    now = met_by_number(communes, year, criteria_set)
-    before = met_by_number(previous_communes, previous_year, previous_set) if previous_communes is not None else None
+    now = results.met_by_number
+    before = previous.met_by_number if previous is not None else None
     figures = []
     for criterion in criteria_set.criteria.order_by("number"):
         met = now.get(criterion.number, 0)
@@ -341,7 +350,7 @@ def _districts(unit, communes, met, previous_communes, previous_met, year) -> tu
     """Per district of a province (the map of the year), highest average first."""
     if unit.level != AdministrativeUnit.Level.PROVINCE:
         return ()
-    holding = set(recognitions_held(year=year).filter(unit__in=communes).values_list("unit_id", flat=True))
+    holding = set(recognitions_held(year=year).filter(unit_id__in=_ids(communes)).values_list("unit_id", flat=True))
     by_district: dict[str, list[AdministrativeUnit]] = {}
     for commune in communes:
         if commune.parent.level == AdministrativeUnit.Level.DISTRICT:
@@ -367,7 +376,7 @@ def _districts(unit, communes, met, previous_communes, previous_met, year) -> tu
 
 def _lost(communes, *, year: int, criteria_set: CriteriaSet | None) -> tuple[LostCriteria, ...]:
     """Communes holding the NTM tier whose results of the year miss some criteria."""
-    holding = recognitions_held(year=year).filter(unit__in=communes).values("unit_id")
+    holding = recognitions_held(year=year).filter(unit_id__in=_ids(communes)).values("unit_id")
     missing = (
         CriterionResult.objects.filter(
             assessment__unit_id__in=holding, assessment__year=year, assessment__criteria_set=criteria_set
@@ -451,16 +460,19 @@ def _funding_kinds(unit: AdministrativeUnit, period: Period) -> tuple[str, ...]:
     return tuple(kind for kind in FundingRecord.Kind.values if kind in kinds)
 
 
-def _evidence(communes, *, year: int, criteria_set: CriteriaSet | None) -> EvidenceFigures:
-    assessments = _assessments(communes, year=year, criteria_set=criteria_set)
+def _evidence(communes, results: _YearResults, *, year: int, criteria_set: CriteriaSet | None) -> EvidenceFigures:
     counts = dict(
-        Evidence.objects.filter(assessment__in=assessments, deleted_at__isnull=True)
+        Evidence.objects.filter(
+            assessment__unit_id__in=_ids(communes),
+            assessment__year=year,
+            assessment__criteria_set=criteria_set,
+            deleted_at__isnull=True,
+        )
         .values_list("status")
         .annotate(count=Count("pk"))
     )
     unproven = sum(
-        unproven_count((mark == SUMMARY_MET for mark in results), evidence)
-        for results, evidence in assessments.values_list("results_summary", "evidence_summary")
+        unproven_count((mark == SUMMARY_MET for mark in summary), evidence) for summary, evidence in results.summaries
     )
     return EvidenceFigures(
         accepted=counts.get(Evidence.Status.ACCEPTED, 0),
