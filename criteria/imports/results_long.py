@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from communes.matching import MatchError, UnitMatch, UnitMatcher
+from communes.matching import UnitMatcher
 from communes.models import AdministrativeUnit
 from criteria.evaluation import Value
-from criteria.imports import Place, RowError
+from criteria.imports import Place, RowError, unit_match_message
 from criteria.imports.results_wide import HEADER_SEARCH_ROWS, SIGNING_DATE
 from criteria.imports.values import InvalidValue, indicator_value
 from criteria.models import CriteriaSet, Indicator
@@ -95,28 +95,6 @@ def indicator_values_read(content: bytes, *, file_name: str = "", year: int | No
         message = _("%(count)s rows without a value were left aside: their stored values stay as they are.")
         result.warnings.append(message % {"count": reader.without_value})
     return result
-
-
-def unit_match_message(match: UnitMatch, *, name: str, district: str, code: str) -> str:
-    """Why a written commune was not found: the messages of the wide import, for the same mistakes."""
-    names = {"name": name, "district": district, "code": code, "suggestions": ", ".join(match.suggestions)}
-    if match.error == MatchError.AMBIGUOUS:
-        message = _(
-            "Several communes are named “%(name)s”: %(suggestions)s. Give the district (a “Huyện” column) to say which."
-        )
-    elif match.error == MatchError.CODE_MISMATCH:
-        message = _("The code %(code)s is %(suggestions)s, not “%(name)s”.")
-    elif not name:
-        message = _("No commune has the code %(code)s.")
-    elif district and match.suggestions:
-        message = _("No commune named “%(name)s” was found in “%(district)s”. Did you mean %(suggestions)s?")
-    elif district:
-        message = _("No commune named “%(name)s” was found in “%(district)s”.")
-    elif match.suggestions:
-        message = _("No commune named “%(name)s” was found. Did you mean %(suggestions)s?")
-    else:
-        message = _("No commune named “%(name)s” was found.")
-    return message % names
 
 
 def indicator_code_key(code: str) -> str:

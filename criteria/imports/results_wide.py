@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from communes.matching import DISTRICT_PREFIXES, MatchError, UnitMatcher, written_prefix
+from communes.matching import DISTRICT_PREFIXES, UnitMatcher, written_prefix
 from communes.models import AdministrativeUnit
-from criteria.imports import ImportSummary, Place, ResultRow, RowError
+from criteria.imports import ImportSummary, Place, ResultRow, RowError, unit_match_message
 from criteria.models import CriteriaSet
 from criteria.services.imports import results_import_plan
 from ntm_portal.collector import collector_paused
@@ -256,23 +256,7 @@ class _WideReader:
         match = self.matcher.match(name, district=district, code=code)
         if match.error is None:
             return match.unit
-        names = {"name": name, "district": district, "code": code, "suggestions": ", ".join(match.suggestions)}
-        if match.error == MatchError.AMBIGUOUS:
-            message = _(
-                "Several communes are named “%(name)s”: %(suggestions)s. Give the district (a “Huyện” column) to "
-                "say which."
-            )
-        elif match.error == MatchError.CODE_MISMATCH:
-            message = _("The code %(code)s is %(suggestions)s, not “%(name)s”.")
-        elif district and match.suggestions:
-            message = _("No commune named “%(name)s” was found in “%(district)s”. Did you mean %(suggestions)s?")
-        elif district:
-            message = _("No commune named “%(name)s” was found in “%(district)s”.")
-        elif match.suggestions:
-            message = _("No commune named “%(name)s” was found. Did you mean %(suggestions)s?")
-        else:
-            message = _("No commune named “%(name)s” was found.")
-        self.errors.append(RowError(place, message % names))
+        self.errors.append(RowError(place, unit_match_message(match, name=name, district=district, code=code)))
         return None
 
 
