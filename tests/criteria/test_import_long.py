@@ -519,6 +519,16 @@ def test_the_command_imports_a_long_file_then_finds_it_unchanged(draft, admin, t
     }
 
 
+def test_the_command_prints_the_warnings(draft, admin, tmp_path):
+    path = tmp_path / "so-lieu.xlsx"
+    path.write_bytes(long_file(value_rows(draft, [*HEALTH_MET, ("8.1", "")])))
+
+    out, err = call(path)
+
+    assert "Warning: 1 rows without a value were left aside: their stored values stay as they are." in out
+    assert "The indicator values were imported." in out and err == ""
+
+
 def test_the_command_writes_nothing_on_an_error_or_a_dry_run(draft, admin, tmp_path):
     bad, good = tmp_path / "bad.xlsx", tmp_path / "good.xlsx"
     bad.write_bytes(long_file(value_rows(draft, [*HEALTH_MET, ("2.1", "Đạt")])))

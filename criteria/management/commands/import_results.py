@@ -7,21 +7,20 @@ long layout gives indicator values, a row per commune, year and indicator, and t
 import datetime
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from communes.models import AdministrativeUnit
 from criteria.imports.results_wide import results_file_check
 from criteria.models import CriteriaSet
 from criteria.selectors import criteria_set_in_force
-from criteria.services import ImportSummary, results_import
+from criteria.services import results_import
 from criteria.services.values_import import indicator_values_import
+from ntm_portal.import_command import ImportCommand
 from ntm_portal.text import fold
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import a year's criterion results (a row per commune, a column per criterion) or, with --layout long, "
         "indicator values (a row per commune, year and indicator) from an .xlsx, .xls or .csv file: every row or, on "
@@ -59,10 +58,7 @@ class Command(BaseCommand):
         province: str,
         **options,
     ) -> None:
-        try:
-            content = file.read_bytes()
-        except OSError:
-            raise CommandError(_("Cannot read %(file)s.") % {"file": file}) from None
+        content = self.read(file)
         if layout == "long":
             self._import_long(content, file_name=file.name, year=year, dry_run=dry_run, chosen=criteria_set or province)
             return
@@ -75,43 +71,23 @@ class Command(BaseCommand):
         )
         summary = checked.summary
         if not summary.errors:
-            user = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
-            summary = results_import(user=user, year=year, criteria_set=chosen, rows=checked.rows, dry_run=dry_run)
-        self._report(summary, skipped_sheets=checked.skipped_sheets)
-        self._refuse_errors(summary)
-        if dry_run:
-            self.stdout.write(_("Dry run: nothing was written."))
-        else:
-            self.stdout.write(self.style.SUCCESS(_("The results of %(year)s were imported.") % {"year": year}))
+            summary = results_import(
+                user=self.acting_user(), year=year, criteria_set=chosen, rows=checked.rows, dry_run=dry_run
+            )
+        skipped = _("Sheet “%(sheet)s” has no results table and was not read.")
+        self.report(summary, notes=[skipped % {"sheet": sheet} for sheet in checked.skipped_sheets])
+        self.finish(summary, dry_run=dry_run, done=_("The results of %(year)s were imported.") % {"year": year})
 
     def _import_long(self, content: bytes, *, file_name: str, year: int | None, dry_run: bool, chosen: str) -> None:
         if chosen:
             raise CommandError(_("--criteria-set and --province apply to the wide layout only."))
         # History rows name the first superuser, as for the wide layout; a dry run needs nobody.
-        user = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+        user = self.acting_user()
         if user is None and not dry_run:
             raise CommandError(_("Create a superuser first: the history of the imported values names who wrote them."))
         summary = indicator_values_import(content, file_name=file_name, user=user, year=year, dry_run=dry_run)
-        self._report(summary, skipped_sheets=[])
-        for warning in summary.warnings:
-            self.stdout.write(warning)
-        self._refuse_errors(summary)
-        if dry_run:
-            self.stdout.write(_("Dry run: nothing was written."))
-        else:
-            self.stdout.write(self.style.SUCCESS(_("The indicator values were imported.")))
-
-    def _refuse_errors(self, summary: ImportSummary) -> None:
-        if summary.errors:
-            count = len(summary.errors)
-            raise CommandError(
-                ngettext(
-                    "Nothing was imported: %(count)s error. Correct the file and import it again.",
-                    "Nothing was imported: %(count)s errors. Correct the file and import it again.",
-                    count,
-                )
-                % {"count": count}
-            )
+        self.report(summary)
+        self.finish(summary, dry_run=dry_run, done=_("The indicator values were imported."))
 
     def _criteria_set(self, *, code: str, year: int) -> CriteriaSet:
         if code:
@@ -135,18 +111,3 @@ class Command(BaseCommand):
         if province is None:
             raise CommandError(_("No province is named %(name)s.") % {"name": name})
         return province
-
-    def _report(self, summary: ImportSummary, *, skipped_sheets: list[str]) -> None:
-        for sheet in skipped_sheets:
-            self.stdout.write(_("Sheet “%(sheet)s” has no results table and was not read.") % {"sheet": sheet})
-        self.stdout.write(
-            _("%(new)s new, %(updated)s updated, %(unchanged)s unchanged, %(errors)s rows with errors.")
-            % {
-                "new": summary.new,
-                "updated": summary.updated,
-                "unchanged": summary.unchanged,
-                "errors": summary.error_rows,
-            }
-        )
-        for error in summary.errors:
-            self.stderr.write(str(error))
