@@ -43,6 +43,16 @@ def browser(browser):
 
 
 @pytest.fixture
+def english_messages():
+    """Messages in English, for modules that assert them word for word (`pytest.mark.usefixtures`); the
+    Vietnamese catalogue is checked in tests/test_i18n.py."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def world(db):
     from tests.personas import build_world
 

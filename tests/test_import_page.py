@@ -11,7 +11,6 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from criteria.models import Assessment, CriterionResult
 from criteria.selectors import criteria_set_in_force
@@ -25,10 +24,7 @@ START = reverse("import_start")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(autouse=True)
-def english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 def signed_in(client, world, username="district_staff"):

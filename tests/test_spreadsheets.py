@@ -5,17 +5,12 @@ import io
 
 import openpyxl
 import pytest
-from django.utils import translation
 
 from ntm_portal.spreadsheets import UnreadableFile, percent_cells, read_sheets
 from tests.criteria.test_evidence_files import compound_file
 from tests.old_excel import as_xls
 
-
-@pytest.fixture(autouse=True)
-def english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 def office_workbook() -> bytes:

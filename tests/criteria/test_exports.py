@@ -7,7 +7,6 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from communes.models import AdministrativeUnit
 from criteria.imports.results_wide import results_file_check
@@ -23,10 +22,7 @@ EXPORT = reverse("criteria:results_export")
 HEADER_ROW = 3
 
 
-@pytest.fixture(autouse=True)
-def english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from criteria.exports_long import indicator_values_xlsx
 from criteria.imports.results_long import indicator_values_read
@@ -28,11 +27,7 @@ HEADINGS = ["STT", "Mã xã", "Tên xã", "Huyện", "Năm", "Mã chỉ tiêu", 
 HEALTH_MET = [("15.3", "12,5%"), ("15.4", "92,5")]
 
 
-@pytest.fixture(autouse=True)
-def english_messages():
-    # The messages are asserted word for word; the Vietnamese catalogue is checked in tests/test_i18n.py.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.fixture(scope="module")

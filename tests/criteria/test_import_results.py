@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from communes.models import AdministrativeUnit
 from criteria.imports.results_wide import results_file_check
@@ -21,12 +20,7 @@ from ntm_portal.models import ChangeRecord
 from tests.criteria.test_evidence_files import compound_file
 from tests.old_excel import as_xls
 
-
-@pytest.fixture(autouse=True)
-def english_messages():
-    # The messages are asserted word for word; the Vietnamese catalogue is checked in tests/test_i18n.py.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 YEAR = 2025  # QĐ 318; the demo's 2025 results are drafts or submitted, earlier years approved

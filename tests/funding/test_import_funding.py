@@ -24,11 +24,7 @@ COMMUNE = "Xã Chu Trinh"  # one commune of that name on the three-tier map; the
 CITY = "Thành phố Cao Bằng"
 
 
-@pytest.fixture(autouse=True)
-def english_messages():
-    # The messages are asserted word for word; the Vietnamese catalogue is checked in tests/test_i18n.py.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.fixture(scope="module")

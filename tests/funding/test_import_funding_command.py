@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
 from import_export.formats.base_formats import CSV
 
 from communes.models import AdministrativeUnit
@@ -25,10 +24,7 @@ COMMUNE = "Xã Chu Trinh"
 HEADER = ("Đơn vị", "Năm", "Nguồn vốn", "Loại", "Số tiền (triệu đồng)", "Ghi chú")
 
 
-@pytest.fixture(autouse=True)
-def english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.fixture(scope="module")

@@ -29,11 +29,8 @@ from tests.reports.handmade import EXPECTED, YEAR, build_province
 PASSWORD = "mat-khau-bao-cao-2026"
 
 
-@pytest.fixture(autouse=True)
-def english_messages():
-    # Service messages in English; the documents themselves are Vietnamese whatever the language.
-    with translation.override("en"):
-        yield
+# Service messages in English; the documents themselves are Vietnamese whatever the language.
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.fixture
