@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.shortcuts import redirect
 
+from communes import access
 from ntm_portal.models import ChangeRecord, ImportBatch
 
 
@@ -48,7 +49,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     exclude = ["content"]
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return access.can_import(request.user)
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("import_start")

@@ -318,3 +318,9 @@ def test_results_are_read_only_in_the_admin(admin_client, objects, model):
     assert admin_client.post(_admin_url(model, "change", obj.pk), {}).status_code == 403
     assert admin_client.post(_admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
     assert model.objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.django_db
+def test_adding_an_import_batch_opens_the_import_page(admin_client):
+    response = admin_client.get(reverse("admin:ntm_portal_importbatch_add"))
+    assert response.status_code == 302 and response["Location"] == reverse("import_start")
