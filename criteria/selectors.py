@@ -375,12 +375,10 @@ def results_grid(
     for unit_id, tier in recognitions_held(year=year).filter(unit_id__in=unit_ids).values_list("unit", "tier"):
         tiers.setdefault(unit_id, tier)  # the highest tier comes first
     no_assessment = (None, "", NO_ASSESSMENT, "", 0)
-    no_results = (None,) * len(criteria)
-
     rows = []
     for unit in units:
         _unit_id, summary, status, evidence, accepted = assessments.get(unit.pk, no_assessment)
-        results = tuple(SUMMARY_VALUES[symbol] for symbol in summary) if summary else no_results
+        results = summary_results(summary, len(criteria))
         in_district = unit.parent__level == AdministrativeUnit.Level.DISTRICT
         rows.append(
             GridRow(
@@ -411,7 +409,9 @@ def results_grid(
         sets=sets,
         columns=[
             GridColumn(number=number, name=name, met=met, share=percent(met, len(shown)))
-            for (_pk, number, name), met in zip(criteria, _met_per_column(shown, len(criteria)), strict=True)
+            for (_pk, number, name), met in zip(
+                criteria, met_per_criterion([row.results for row in shown], len(criteria)), strict=True
+            )
         ],
         rows=shown,
         groups=_group_by_district(shown) if grouped else [GridGroup(None, "", shown)],
@@ -483,10 +483,17 @@ def _sorted_rows(rows: list[GridRow], sort: str) -> list[GridRow]:
     return sorted(rows, key=lambda row: (row.district_code, row.search_name, row.code))
 
 
-def _met_per_column(rows: list[GridRow], columns: int) -> list[int]:
-    if not rows:
-        return [0] * columns
-    return [column.count(True) for column in zip(*(row.results for row in rows), strict=True)]
+def summary_results(summary: str, criteria: int) -> tuple[bool | None, ...]:
+    """An assessment's stored summary as results, one per criterion in number order (None: no result);
+    no assessment (an empty summary) has none."""
+    return tuple(SUMMARY_VALUES[symbol] for symbol in summary) if summary else (None,) * criteria
+
+
+def met_per_criterion(results: list[tuple[bool | None, ...]], criteria: int) -> list[int]:
+    """Communes meeting each criterion, in number order: the grid's column totals and the reports' counts."""
+    if not results:
+        return [0] * criteria
+    return [column.count(True) for column in zip(*results, strict=True)]
 
 
 def _group_by_district(rows: list[GridRow]) -> list[GridGroup]:

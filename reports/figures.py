@@ -20,15 +20,17 @@ from django.db.models import Count, Q
 
 from communes.models import AdministrativeUnit
 from criteria.bands import BANDS_19, UNDER_10, summarise
-from criteria.models import SUMMARY_MET, Assessment, CriteriaSet, CriterionResult, Evidence, Recognition, Target, Tier
+from criteria.models import Assessment, CriteriaSet, CriterionResult, Evidence, Recognition, Target, Tier
 from criteria.selectors import (
     criteria_set_in_force,
+    met_per_criterion,
     parents_to_roots,
     percent,
     programme_communes,
     programme_communes_under,
     recognitions_held,
     set_in_force,
+    summary_results,
     unproven_count,
 )
 from funding.models import FundingRecord
@@ -255,7 +257,7 @@ class _YearResults:
     numbers: tuple[int, ...]  # the set's criterion numbers, in the order of the summaries' symbols
     met: dict[int, int]  # criteria met by each programme commune (0 without an assessment), by unit id
     met_by_number: Counter  # communes meeting each criterion
-    summaries: tuple[tuple[str, str], ...]  # (results, evidence) summary of each assessment
+    summaries: tuple[tuple[tuple[bool | None, ...], str], ...]  # (results, evidence summary) of each assessment
 
     @property
     def assessed(self) -> bool:
@@ -270,12 +272,12 @@ def _year_results(communes: list[AdministrativeUnit], *, year: int, criteria_set
     rows = Assessment.objects.filter(unit_id__in=_ids(communes), year=year, criteria_set=criteria_set).values_list(
         "unit_id", "criteria_met", "results_summary", "evidence_summary"
     )
-    met, met_by_number, summaries = dict.fromkeys(_ids(communes), 0), Counter(), []
-    for unit_id, criteria_met, results, evidence in rows:
+    met, summaries = dict.fromkeys(_ids(communes), 0), []
+    for unit_id, criteria_met, summary, evidence in rows:
         met[unit_id] = criteria_met
-        met_by_number.update(number for number, mark in zip(numbers, results, strict=False) if mark == SUMMARY_MET)
-        summaries.append((results, evidence))
-    return _YearResults(numbers, met, met_by_number, tuple(summaries))
+        summaries.append((summary_results(summary, len(numbers)), evidence))
+    counts = met_per_criterion([results for results, _evidence in summaries], len(numbers))
+    return _YearResults(numbers, met, Counter(dict(zip(numbers, counts, strict=True))), tuple(summaries))
 
 
 def _planned_average(unit: AdministrativeUnit, year: int) -> Decimal | None:
@@ -471,9 +473,7 @@ def _evidence(communes, results: _YearResults, *, year: int, criteria_set: Crite
         .values_list("status")
         .annotate(count=Count("pk"))
     )
-    unproven = sum(
-        unproven_count((mark == SUMMARY_MET for mark in summary), evidence) for summary, evidence in results.summaries
-    )
+    unproven = sum(unproven_count(marks, evidence) for marks, evidence in results.summaries)
     return EvidenceFigures(
         accepted=counts.get(Evidence.Status.ACCEPTED, 0),
         pending=counts.get(Evidence.Status.PENDING, 0),
