@@ -97,6 +97,7 @@ def _load_set(raw: dict[str, Any], *, existing: _Existing, report: LoadReport) -
             "honours_applied_region": raw["honours_applied_region"],
             "criteria_count_declared": raw["criteria_count_declared"],
             "indicator_count_declared": raw["indicator_count_declared"],
+            "report_bands": raw.get("report_bands"),
             "notes": _notes(raw["notes"]),
         },
     )

@@ -1,8 +1,11 @@
 """The results grid of a province or district (communes × criteria) and the overview of provinces."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
@@ -13,14 +16,8 @@ from ntm_portal.downloads import attachment_header
 # The years the portal can hold; anything else in the address falls back to the default year.
 YEARS = range(2000, 2101)
 
-BAND_LABELS = {
-    "all": _("All 19 criteria"),
-    "15_18": _("15-18 criteria"),
-    "10_14": _("10-14 criteria"),
-    "5_9": _("5-9 criteria"),
-    "under_5": _("Under 5 criteria"),
-    "under_10": _("Under 10 criteria"),
-}
+# A band key as the filter form sends it ("all", "15_18", "under_10"); which exist depends on the set.
+BAND_KEY = re.compile(r"all|under_\d{1,2}|\d{1,2}(_\d{1,2})?")
 TIER_LABELS = {selectors.RECOGNISED: _("Recognised"), selectors.NOT_RECOGNISED: _("Not recognised")}
 SORT_LABELS = {
     "district": _("By district"),
@@ -52,8 +49,8 @@ def grid(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "table": presenters.grid_table(results, show_district=show_district),
             "legend": presenters.criteria_legend(results),
-            "bands": [(BAND_LABELS[line.key], line) for line in selectors.band_lines(results.summary)],
-            "band_choices": [(key, BAND_LABELS[key]) for key in selectors.GRID_BANDS],
+            "bands": [(band_label(line), line) for line in selectors.band_lines(results.summary, results.bands)],
+            "band_choices": [(band.key, band_label(band)) for band in results.bands.all_bands],
             "tier_choices": list(TIER_LABELS.items()),
             "status_choices": [(s, presenters.status_label(s)) for s in selectors.WORKFLOW_STATUSES],
             "sort_choices": list(SORT_LABELS.items()),
@@ -77,7 +74,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "years": sorted({*years, year}, reverse=True),
             "rows": rows,
             "body": presenters.overview_body(rows, year=year),
-            "band_labels": [BAND_LABELS[band.key] for band in selectors.OverviewRow.LOWER_BANDS],
+            "band_labels": [band_label(band) for band in selectors.overview_bands(year).lower],
             "statuses": [(s, presenters.status_label(s)) for s in selectors.WORKFLOW_STATUSES],
         },
     )
@@ -116,6 +113,17 @@ def results_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def band_label(band) -> str:
+    """ "All 19 criteria", "15-18 criteria", "Under 10 criteria", "9 criteria" for a band of the set."""
+    if band.key == "all":
+        return gettext("All %(count)d criteria") % {"count": band.high}
+    if band.low == 0:
+        return gettext("Under %(count)d criteria") % {"count": band.high + 1}
+    if band.low == band.high:
+        return ngettext("%(count)d criterion", "%(count)d criteria", band.low) % {"count": band.low}
+    return gettext("%(low)d-%(high)d criteria") % {"low": band.low, "high": band.high}
+
+
 def _grid_unit(request: HttpRequest, roots: list[AdministrativeUnit]) -> AdministrativeUnit | None:
     """The province or district asked for (404 when it is not the user's), else the user's widest one."""
     unit = access.asked_unit_or_404(request.user, request.GET.get("unit"), roots=roots)
@@ -141,7 +149,7 @@ def _grid_filters(params: QueryDict) -> selectors.GridFilters:
     district = params.get("district", "")
     return selectors.GridFilters(
         district=int(district) if district.isdigit() else None,
-        band=choice("band", selectors.GRID_BANDS),
+        band=params.get("band", "") if BAND_KEY.fullmatch(params.get("band", "")) else "",
         tier=choice("tier", TIER_LABELS),
         status=choice("status", selectors.WORKFLOW_STATUSES),
         query=params.get("q", "").strip()[:100],

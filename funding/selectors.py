@@ -75,7 +75,7 @@ class InKindTotals:
 
 @dataclass(frozen=True)
 class FundingSummary:
-    unit: AdministrativeUnit
+    unit_name: str
     period: Period
     kind: str
     lines: tuple[SourceLine, ...]  # catalogue order, parents before their sub-sources
@@ -148,14 +148,14 @@ def funding_summary(*, unit: AdministrativeUnit, period: Period, kind: str = DEF
             is_credit=source.pk in credit,
             own_vnd=own.get(source.pk, 0),
             amount_vnd=amounts[source.pk],
-            share=_share(amounts[source.pk], total),
-            share_without_credit=None if source.pk in credit else _share(amounts[source.pk], without_credit),
+            share=share(amounts[source.pk], total),
+            share_without_credit=None if source.pk in credit else share(amounts[source.pk], without_credit),
         )
         for source, depth in _tree_order(sources)
         if source.pk in amounts
     )
     return FundingSummary(
-        unit=unit,
+        unit_name=unit.name,
         period=period,
         kind=kind,
         lines=lines,
@@ -298,6 +298,17 @@ def _without_covered(rows: list[tuple], sources: dict[int, FundingSource]) -> li
     return [row for row in rows if not covered(row)]
 
 
+def funding_kinds(*, unit: AdministrativeUnit, period: Period) -> tuple[str, ...]:
+    """The kinds (plan, allocated, …) with records of the unit or under it inside the period."""
+    units = AdministrativeUnit.objects.within(unit)
+    kinds = set(
+        FundingRecord.objects.filter(unit__in=units)
+        .within_period(period.start, period.end)
+        .values_list("kind", flat=True)
+    )
+    return tuple(kind for kind in FundingRecord.Kind.values if kind in kinds)
+
+
 def _records(*, unit: AdministrativeUnit, period: Period, kind: str):
     return FundingRecord.objects.within_period(period.start, period.end).filter(
         unit__in=AdministrativeUnit.objects.within(unit), kind=kind
@@ -350,7 +361,8 @@ def _credit_ids(sources: dict[int, FundingSource]) -> set[int]:
     return credit
 
 
-def _share(amount: int, total: int) -> Decimal | None:
+def share(amount: int, total: int) -> Decimal | None:
+    """Exact share of `amount` in `total`, in per cent; None when the total is 0. Every funding share."""
     return Decimal(amount) * HUNDRED / Decimal(total) if total else None
 
 

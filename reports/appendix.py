@@ -18,9 +18,8 @@ from operator import attrgetter
 from django.utils import translation
 from openpyxl import Workbook
 
-from criteria.bands import BANDS_19, UNDER_10, Band
-from criteria.selectors import ResultsGrid, results_grid
 from funding.selectors import FundingSummary, SourceLine
+from funding.selectors import share as funding_share
 from reports.appendix_sheets import (
     COUNT_FORMAT,
     DECIMAL_FORMAT,
@@ -34,42 +33,36 @@ from reports.appendix_sheets import (
     write_commune_matrix,
     write_table,
 )
-from reports.figures import TIERS, PlanFigures, ReportFigures, plan_figures
+from reports.figures import TIERS, BandFigures, MatrixFigures, PlanFigures, ReportFigures, YearSummary
 from reports.numbers import MILLION
 
 MICRO = Decimal("0.000001")
 NTM, ADVANCED, MODEL = TIERS
 
 
-def appendix_xlsx(
-    figures: ReportFigures, *, actual_years: Sequence[ReportFigures] = (), plan_year: int | None = None
-) -> bytes:
-    """Biểu 01, 02 and 03 of `figures` in one workbook.
+def appendix_xlsx(figures: ReportFigures) -> bytes:
+    """Biểu 01, 02 and 03 of `figures` (loaded with the appendix) in one workbook.
 
-    `actual_years`: the figures of earlier years of the same unit, oldest first, each a "TH" column of Biểu 03
-    before the report's own year; `plan_year`: adds a "KH" column with the targets of that year.
+    Biểu 03 has a "TH" column for each earlier year of the figures, then the report's own year, and a "KH"
+    column with the targets of the year after.
     """
-    grid = results_grid(
-        within=figures.unit,
-        year=figures.year,
-        set_code=figures.criteria_set.code if figures.criteria_set else "",
-    )
-    plan = None if plan_year is None else plan_figures(unit=figures.unit, year=plan_year, held_in=figures.year)
+    plan_year = figures.year + 1
     book = Workbook(write_only=True)
     with translation.override("vi"):
-        write_commune_matrix(book.create_sheet("Biểu 01"), grid)
+        if figures.matrix is not None:
+            write_commune_matrix(book.create_sheet("Biểu 01"), figures.matrix)
         write_table(book.create_sheet("Biểu 02"), funding_rows(figures.funding), FUNDING_TABLE)
-        columns = len(actual_years) + 1 + (plan_year is not None)
-        rows = summary_rows(figures, actual_years=actual_years, plan_year=plan_year, plan=plan)
+        columns = len(figures.earlier) + 2
+        rows = summary_rows(figures, actual_years=figures.earlier, plan_year=plan_year, plan=figures.plan)
         write_table(book.create_sheet("Biểu 03"), rows, summary_table(columns))
     return _saved(book)
 
 
-def commune_matrix_xlsx(grid: ResultsGrid) -> bytes:
-    """Biểu 01 alone, for any grid: the province's, or the whole country's 10,000 communes."""
+def commune_matrix_xlsx(matrix: MatrixFigures) -> bytes:
+    """Biểu 01 alone, for any matrix: the province's, or the whole country's 10,000 communes."""
     book = Workbook(write_only=True)
     with translation.override("vi"):
-        write_commune_matrix(book.create_sheet("Biểu 01"), grid)
+        write_commune_matrix(book.create_sheet("Biểu 01"), matrix)
     return _saved(book)
 
 
@@ -105,7 +98,7 @@ def million(amount_vnd: int) -> Decimal:
 def funding_title(funding: FundingSummary) -> str:
     period = funding.period
     when = f"năm {period.start}" if period.start == period.end else f"giai đoạn {period.start}-{period.end}"
-    return f"Kết quả huy động nguồn lực xây dựng nông thôn mới {when} – {funding.unit.name}"
+    return f"Kết quả huy động nguồn lực xây dựng nông thôn mới {when} – {funding.unit_name}"
 
 
 def funding_rows(funding: FundingSummary) -> Iterator[Row]:
@@ -117,7 +110,7 @@ def funding_rows(funding: FundingSummary) -> Iterator[Row]:
         yield Row(kind, (number, line.name, million(line.amount_vnd), *shares), indent=line.depth)
     total, without_credit = funding.total_vnd, funding.total_without_credit_vnd
     yield Row(Kind.TOTAL, (None, TOTAL_LABEL, million(total), Decimal(100) if total else None))
-    share = rounded(Decimal(without_credit) * 100 / total) if total else None
+    share = rounded(funding_share(without_credit, total))
     yield Row(
         Kind.TOTAL,
         (None, WITHOUT_CREDIT_LABEL, million(without_credit), share, Decimal(100) if without_credit else None),
@@ -177,7 +170,7 @@ def summary_title(figures: ReportFigures) -> str:
 def summary_rows(
     figures: ReportFigures,
     *,
-    actual_years: Sequence[ReportFigures] = (),
+    actual_years: Sequence[YearSummary] = (),
     plan_year: int | None = None,
     plan: PlanFigures | None = None,
 ) -> Iterator[Row]:
@@ -189,7 +182,7 @@ def summary_rows(
         stt: str | None,
         label: str,
         unit: str,
-        actual: Callable[[ReportFigures], object],
+        actual: Callable[[YearSummary], object],
         planned: Callable[[PlanFigures], object] | None = None,
         *,
         kind: Kind = Kind.ITEM,
@@ -239,7 +232,7 @@ def summary_rows(
         yield line(f"3.{criterion.number}", label, COMMUNES, _criterion_met(criterion.number))
 
     yield section("4", "Số xã theo số tiêu chí đạt")
-    for position, band in enumerate((*BANDS_19, UNDER_10), 1):
+    for position, band in enumerate(figures.bands, 1):
         yield line(f"4.{position}", _band_label(band), COMMUNES, _band_communes(band.key))
         yield line(None, "Tỷ lệ", PERCENT, _band_share(band.key), number_format=DECIMAL_FORMAT, indent=1)
 
@@ -249,7 +242,7 @@ def summary_rows(
         yield line(None, "Trong đó công nhận mới", COMMUNES, _new(tier), _plan_new(tier), indent=1)
 
 
-def _band_label(band: Band) -> str:
+def _band_label(band: BandFigures) -> str:
     if band.low == band.high:
         return f"Số xã đạt {band.low} tiêu chí"
     if band.low == 0:
@@ -267,27 +260,27 @@ def _criteria_average(figures: ReportFigures) -> Decimal | None:
     return rounded(Decimal(met) / figures.communes) if figures.communes else None
 
 
-def _exactly(met: int) -> Callable[[ReportFigures], int]:
+def _exactly(met: int) -> Callable[[YearSummary], int]:
     return lambda figures: figures.distribution.get(met, 0)
 
 
-def _criterion_met(number: int) -> Callable[[ReportFigures], int | None]:
+def _criterion_met(number: int) -> Callable[[YearSummary], int | None]:
     return lambda figures: next((each.met for each in figures.criteria if each.number == number), None)
 
 
-def _band_communes(key: str) -> Callable[[ReportFigures], int]:
-    return lambda figures: figures.band(key).communes
+def _band_communes(key: str) -> Callable[[YearSummary], int]:
+    return lambda figures: band.communes if (band := figures.band(key)) else None
 
 
-def _band_share(key: str) -> Callable[[ReportFigures], Decimal | None]:
-    return lambda figures: rounded(figures.band(key).share)
+def _band_share(key: str) -> Callable[[YearSummary], Decimal | None]:
+    return lambda figures: rounded(band.share) if (band := figures.band(key)) else None
 
 
-def _held(tier: str) -> Callable[[ReportFigures], int]:
+def _held(tier: str) -> Callable[[YearSummary], int]:
     return lambda figures: figures.tier(tier).held
 
 
-def _new(tier: str) -> Callable[[ReportFigures], int]:
+def _new(tier: str) -> Callable[[YearSummary], int]:
     return lambda figures: figures.tier(tier).new_count
 
 

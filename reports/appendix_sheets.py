@@ -17,7 +17,7 @@ the header, a district, a commune, a total); the writer turns that into fonts, b
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import Enum
 
 from openpyxl.cell import WriteOnlyCell
@@ -27,11 +27,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.models import Tier
-from criteria.selectors import ResultsGrid
+from ntm_portal.numbers import half_up
+from reports.figures import MatrixFigures
 
 MET_MARK = "x"
 ATTACHED_NOTE = "(Kèm theo Báo cáo số …)"
-CENT = Decimal("0.01")
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "0.00"
 MONEY_FORMAT = "#,##0.00"
@@ -81,9 +81,9 @@ def sheet_title_rows(label: str, title: str) -> list[Row]:
 HEADER_ROW = 5  # below the four title rows
 
 
-def rounded(value: Decimal | None, places: Decimal = CENT) -> Decimal | None:
+def rounded(value: Decimal | None, places: int = 2) -> Decimal | None:
     """Shares and averages as the report's text prints them (half up), so the sheet and the text agree."""
-    return None if value is None else value.quantize(places, rounding=ROUND_HALF_UP)
+    return None if value is None else half_up(value, places)
 
 
 def write_table(sheet: WriteOnlyWorksheet, rows: Iterable[Row], table: Table) -> None:
@@ -179,12 +179,12 @@ ROMAN = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 9
 ROMAN += (("L", 50), ("XL", 40), ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
 
 
-def matrix_title(grid: ResultsGrid) -> str:
-    return f"Kết quả thực hiện Bộ tiêu chí quốc gia về xã nông thôn mới năm {grid.year} – {grid.within.name}"
+def matrix_title(matrix: MatrixFigures) -> str:
+    return f"Kết quả thực hiện Bộ tiêu chí quốc gia về xã nông thôn mới năm {matrix.year} – {matrix.unit_name}"
 
 
-def matrix_table(grid: ResultsGrid) -> Table:
-    criteria = len(grid.columns)
+def matrix_table(matrix: MatrixFigures) -> Table:
+    criteria = len(matrix.columns)
     return Table(
         widths=(7, 26, 24, *(5.5,) * criteria, 10, 24),
         formats=(COUNT_FORMAT,) * (len(MATRIX_FIXED) + criteria + 2),
@@ -195,34 +195,34 @@ def matrix_table(grid: ResultsGrid) -> Table:
     )
 
 
-def commune_matrix_rows(grid: ResultsGrid) -> Iterator[Row]:
+def commune_matrix_rows(matrix: MatrixFigures) -> Iterator[Row]:
     """Every row of Biểu 01: titles, header, communes by district (when the grid groups them), then totals.
 
-    The totals are the grid's own per-criterion counts, stored as numbers (not formulas) so that a reader of
+    The totals are the matrix's own per-criterion counts, stored as numbers (not formulas) so that a reader of
     the file without a spreadsheet engine sees them.
     """
     tiers = {tier.value: str(tier.label) for tier in Tier}
-    yield from sheet_title_rows("Biểu 01", matrix_title(grid))
-    yield Row(Kind.HEADER, (*MATRIX_FIXED, *(f"TC{column.number}" for column in grid.columns), *MATRIX_TOTALS))
+    yield from sheet_title_rows("Biểu 01", matrix_title(matrix))
+    yield Row(Kind.HEADER, (*MATRIX_FIXED, *(f"TC{column.number}" for column in matrix.columns), *MATRIX_TOTALS))
     number = 0
-    for index, group in enumerate(grid.groups, 1):
-        if grid.grouped:
+    for index, group in enumerate(matrix.groups, 1):
+        if matrix.grouped:
             yield Row(Kind.GROUP, (roman(index), group.district_name or NO_DISTRICT))
         for row in group.rows:
             number += 1
             marks = (MET_MARK if result is True else None for result in row.results)
             yield Row(Kind.ITEM, (number, row.name, row.district_name, *marks, row.met, tiers.get(row.tier)))
-    recognised = sum(1 for row in grid.rows if row.tier)
-    yield Row(Kind.TOTAL, (None, MATRIX_MET_ROW, None, *(column.met for column in grid.columns), None, recognised))
-    shares = (rounded(column.share) for column in grid.columns)
+    recognised = sum(1 for row in matrix.rows if row.tier)
+    yield Row(Kind.TOTAL, (None, MATRIX_MET_ROW, None, *(column.met for column in matrix.columns), None, recognised))
+    shares = (rounded(column.share) for column in matrix.columns)
     yield Row(Kind.TOTAL, (None, MATRIX_SHARE_ROW, None, *shares), number_format=DECIMAL_FORMAT)
-    average = grid.summary.average_rounded() if grid.rows else None
-    padding = (None,) * len(grid.columns)
+    average = matrix.average
+    padding = (None,) * len(matrix.columns)
     yield Row(Kind.TOTAL, (None, MATRIX_AVERAGE_ROW, None, *padding, average), number_format=DECIMAL_FORMAT)
 
 
-def write_commune_matrix(sheet: WriteOnlyWorksheet, grid: ResultsGrid) -> None:
-    write_table(sheet, commune_matrix_rows(grid), matrix_table(grid))
+def write_commune_matrix(sheet: WriteOnlyWorksheet, matrix: MatrixFigures) -> None:
+    write_table(sheet, commune_matrix_rows(matrix), matrix_table(matrix))
 
 
 def roman(number: int) -> str:

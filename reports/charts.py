@@ -10,9 +10,11 @@ The drawing is 800 units wide and printed 160 mm wide (1 unit = 0.2 mm); the pag
 import textwrap
 import unicodedata
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from funding.selectors import share as funding_share
+from ntm_portal.numbers import half_up
 from reports.numbers import decimal_text, integer_text, million_dong, percent_text
 
 VIEW_WIDTH = 800
@@ -26,7 +28,6 @@ INK = "#000000"
 LABEL_SIZE = 16
 TICK_SIZE = 15
 NO_DATA = "Chưa có số liệu"
-TENTH = Decimal("0.1")
 
 AVERAGE_TITLE = "Số tiêu chí đạt bình quân/xã qua các năm"
 BANDS_TITLE = "Số xã theo số tiêu chí đạt"
@@ -134,7 +135,7 @@ def funding_svg(lines: Sequence[tuple[str, int]], *, total_vnd: int) -> str:
 
 
 def _amount_text(amount_vnd: int, total_vnd: int) -> str:
-    share = Decimal(amount_vnd) * 100 / Decimal(total_vnd) if total_vnd else None
+    share = funding_share(amount_vnd, total_vnd)
     amount = f"{million_dong(amount_vnd)} tr.đ"
     return f"{amount} ({percent_text(share)})" if share is not None else amount
 
@@ -210,7 +211,7 @@ def _scaled(length: int, value: Decimal | int, full: Decimal | int) -> Decimal:
 
 
 def _tenth(value: Decimal | int) -> Decimal:
-    return Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return half_up(value, 1)
 
 
 def _unit(value: Decimal | int) -> str:

@@ -4,7 +4,7 @@ Figures are exact; these functions round (half up) or truncate only for display.
 written in Vietnamese, whatever language the person creating them reads the portal in.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import override
 
@@ -49,7 +49,7 @@ def change_text(change: Decimal | None, places: int = 2, *, unit: str = "") -> s
     """ "tăng 10,17%", "giảm 0,72%", "không đổi"; `unit` follows the number ("%", " tiêu chí/xã")."""
     if change is None:
         return ""
-    rounded = Decimal(change).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = numbers.half_up(change, places)
     if not rounded:
         return "không đổi"
     word = "tăng" if rounded > 0 else "giảm"

@@ -4,10 +4,7 @@ An issued report keeps its files (PDF, DOCX, XLSX) as bytes and the figures they
 downloaded years later is what was issued, whatever the data became since.
 """
 
-import dataclasses
-import datetime
 from collections.abc import Mapping
-from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -19,7 +16,7 @@ from communes.models import AdministrativeUnit
 from ntm_portal.models import ChangeRecord
 from reports.appendix import appendix_xlsx
 from reports.docx_writer import document_docx
-from reports.figures import ReportFigures, report_figures
+from reports.figures import ReportFigures, SnapshotError, figures_from_json, figures_json, report_figures
 from reports.models import Report, ReportFile
 from reports.pdf import document_pdf
 from reports.structure import narrative_sections, report_document
@@ -37,8 +34,6 @@ HEADER_FIELDS = (
     "signer_title",
     "signer_name",
 )
-# Years of actual results (TH) shown beside the report year in the appendix, as seed 001 shows 2015 and 2018.
-APPENDIX_EARLIER_YEARS = 2
 
 
 class ReportError(Exception):
@@ -163,14 +158,15 @@ def _check_writable(user, report: Report, version: int) -> None:
 
 
 def report_files(report: Report, formats, *, progress=None) -> tuple[ReportFigures, dict[str, bytes]]:
-    """The report's files made from the data as it is now (drafts), with `progress(percent, step)` calls."""
+    """The report's files with `progress(percent, step)` calls: from the figures stored when it was issued,
+    else from the data as it is now (drafts)."""
 
     def step(percent: int, text: str) -> None:
         if progress is not None:
             progress(percent, text)
 
     step(5, _("Computing the figures"))
-    figures = report_figures(unit=report.unit, year=report.year_to, start=report.year_from)
+    figures = report_figures_of(report, appendix=ReportFile.Format.XLSX in formats)
     document = report_document(report, figures)
     files = {}
     share = 90 // max(len(formats), 1)
@@ -181,14 +177,19 @@ def report_files(report: Report, formats, *, progress=None) -> tuple[ReportFigur
         elif file_format == ReportFile.Format.DOCX:
             files[file_format] = document_docx(document)
         else:
-            earlier = [
-                report_figures(unit=report.unit, year=year)
-                for year in range(report.year_to - APPENDIX_EARLIER_YEARS, report.year_to)
-                if year >= report.year_from - APPENDIX_EARLIER_YEARS
-            ]
-            files[file_format] = appendix_xlsx(figures, actual_years=earlier, plan_year=report.year_to + 1)
+            files[file_format] = appendix_xlsx(figures)
     step(100, _("Done"))
     return figures, files
+
+
+def report_figures_of(report: Report, *, appendix: bool = False) -> ReportFigures:
+    """An issued report's figures as stored when it was issued; a draft's from the data as it is now."""
+    if report.is_issued and report.figures_snapshot is not None:
+        try:
+            return figures_from_json(report.figures_snapshot)
+        except SnapshotError:
+            pass  # issued before snapshots could be read back: its stored files are what it is
+    return report_figures(unit=report.unit, year=report.year_to, start=report.year_from, appendix=appendix)
 
 
 def report_issue(*, user, report: Report, version: int, progress=None) -> Report:
@@ -212,26 +213,3 @@ def report_issue(*, user, report: Report, version: int, progress=None) -> Report
         issued = f"{current.number}/{current.symbol}"
         _record(current, user, [ChangeRecord(action=ChangeRecord.Action.TRANSITION, target="issue", new_value=issued)])
     return current
-
-
-def figures_json(figures: ReportFigures) -> dict:
-    """The figures as JSON (exact decimals as strings), kept with an issued report as the record of its numbers."""
-
-    def plain(value):
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, AdministrativeUnit):
-            return {"id": value.pk, "code": value.code, "name": value.name}
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        if isinstance(value, dict):
-            return {str(key): plain(item) for key, item in value.items()}
-        if isinstance(value, list | tuple):
-            return [plain(item) for item in value]
-        if dataclasses.is_dataclass(value):
-            return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
-        if hasattr(value, "pk"):
-            return str(value)
-        return value
-
-    return plain(figures)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from reports import charts, wording
 from reports.document import Block, Chart, Document, Header, Heading, Paragraph
-from reports.figures import ReportFigures, plan_figures
+from reports.figures import ReportFigures
 from reports.models import Report
 
 Computed = Callable[[ReportFigures], list[Block]]
@@ -27,27 +27,37 @@ class Section:
 
 
 def _next_targets(figures: ReportFigures) -> list[Block]:
-    year = figures.year + 1
-    return wording.targets_blocks(plan_figures(unit=figures.unit, year=year, held_in=figures.year), next_year=year)
+    return wording.targets_blocks(figures.plan, next_year=figures.year + 1)
 
 
 def criteria_charts(figures: ReportFigures) -> list[Block]:
-    history = figures.history
-    return [
+    """The average over the years, one chart per set the years were judged on, and this year's bands."""
+    runs = figures.history_by_scale() or ((),)
+    caption = "Cột: số xã đạt chuẩn nông thôn mới (lũy kế); đường: bình quân tiêu chí/xã."
+    averages = [
         Chart(
-            title="Bình quân số tiêu chí đạt/xã qua các năm",
+            title="Bình quân số tiêu chí đạt/xã qua các năm"
+            + (f" ({_years(run)}, bộ {run[0].criteria} tiêu chí)" if len(runs) > 1 else ""),
             svg=charts.average_over_years_svg(
-                [(point.year, point.average) for point in history],
-                maximum=figures.criteria_count,
-                recognised=[point.recognised for point in history],
+                [(point.year, point.average) for point in run],
+                maximum=run[0].criteria if run else figures.criteria_count or 1,
+                recognised=[point.recognised for point in run],
             ),
-            caption="Cột: số xã đạt chuẩn nông thôn mới (lũy kế); đường: bình quân tiêu chí/xã.",
-        ),
+            caption=caption,
+        )
+        for run in runs
+    ]
+    return [
+        *averages,
         Chart(
             title=f"Số xã theo số tiêu chí đạt năm {figures.year}",
-            svg=charts.bands_svg([(band.label, band.communes) for band in figures.bands[:-1]]),
+            svg=charts.bands_svg([(band.label, band.communes) for band in figures.partition]),
         ),
     ]
+
+
+def _years(run) -> str:
+    return f"năm {run[0].year}" if len(run) == 1 else f"{run[0].year}-{run[-1].year}"
 
 
 def funding_chart(figures: ReportFigures) -> list[Block]:
@@ -66,6 +76,9 @@ def _with_funding(figures: ReportFigures) -> list[Block]:
     return wording.funding_blocks(figures) + funding_chart(figures)
 
 
+# Section a) of the results: the set the year was judged on, then the communes recognised and the bands.
+RECOGNITION = (wording.set_blocks, wording.recognition_blocks)
+
 ANNUAL = (
     Section("I.", "Tình hình triển khai", children=(
         Section("1.", "Công tác truyền thông trong xây dựng nông thôn mới", narrative="communication"),
@@ -77,7 +90,7 @@ ANNUAL = (
         Section("7.", "Nguồn lực thực hiện Chương trình", narrative="funding", computed=(_with_funding,)),
         Section("8.", "Kết quả hỗ trợ các xã được phân công phụ trách", narrative="sponsors"),
         Section("9.", "Kết quả thực hiện Bộ tiêu chí xã nông thôn mới", children=(
-            Section("a)", "Kết quả đạt chuẩn xã nông thôn mới", computed=(wording.recognition_blocks,)),
+            Section("a)", "Kết quả đạt chuẩn xã nông thôn mới", computed=RECOGNITION),
             Section("b)", "Kết quả đạt bình quân tiêu chí", computed=(wording.average_blocks,)),
             Section("c)", "Kết quả thực hiện Bộ tiêu chí quốc gia về xã nông thôn mới",
                     computed=(wording.criteria_blocks, criteria_charts, wording.evidence_blocks)),
@@ -100,7 +113,7 @@ PHASE = (
         Section("2.", "Công tác truyền thông, đào tạo, tập huấn", narrative="communication"),
         Section("3.", "Huy động nguồn lực", narrative="funding", computed=(_with_funding,)),
         Section("4.", "Kết quả thực hiện Bộ tiêu chí xã nông thôn mới", children=(
-            Section("a)", "Kết quả đạt chuẩn xã nông thôn mới", computed=(wording.recognition_blocks,)),
+            Section("a)", "Kết quả đạt chuẩn xã nông thôn mới", computed=RECOGNITION),
             Section("b)", "Kết quả đạt bình quân tiêu chí", computed=(wording.average_blocks,)),
             Section("c)", "Kết quả theo từng tiêu chí",
                     computed=(wording.criteria_blocks, criteria_charts, wording.evidence_blocks)),
@@ -189,7 +202,7 @@ def report_header(report: Report) -> Header:
         recipients=tuple(
             line.strip().removeprefix("-").strip() for line in report.recipients.splitlines() if line.strip()
         ),
-        signer_authority=tuple(line.strip() for line in report.signer_authority.splitlines() if line.strip()),
+        signer_authority=_lines(report.signer_authority),
         signer_title=report.signer_title,
         signer_name=report.signer_name,
         issued_on=report.issued_on,

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from communes import access
 from ntm_portal.downloads import attachment_header
 from reports import jobs, selectors, services
-from reports.figures import report_figures
 from reports.forms import ReportCreateForm, ReportEditForm
 from reports.models import RenderJob, Report, ReportFile
 from reports.pdf import document_html
@@ -71,7 +70,7 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
             messages.success(request, _("The draft was saved."))
             return redirect("reports:edit", report_id=report.pk)
     report.refresh_from_db()
-    figures = report_figures(unit=report.unit, year=report.year_to, start=report.year_from)
+    figures = services.report_figures_of(report)
     preview = document_html(report_document(report, figures), for_pdf=False)
     return render(
         request,

@@ -7,7 +7,7 @@ report kind. Reports are official Vietnamese documents, so the text here is Viet
 from itertools import groupby
 
 from reports.document import Block, Paragraph, Table
-from reports.figures import PlanFigures, ReportFigures
+from reports.figures import BandFigures, PlanFigures, ReportFigures
 from reports.numbers import (
     average_text,
     change_text,
@@ -43,16 +43,40 @@ def recognition_blocks(figures: ReportFigures) -> list[Block]:
     blocks: list[Block] = [Paragraph(new), Paragraph(held + ".")]
     if ntm.missed:
         blocks.append(Paragraph(f"Các xã trong kế hoạch chưa đạt chuẩn: {', '.join(ntm.missed)}."))
-    bands = {band.key: band for band in figures.bands}
-    blocks.append(
-        Paragraph(
-            f"Số xã còn lại: {count_text(bands['15_18'].communes)} xã đạt 15-18 tiêu chí; "
-            f"{count_text(bands['10_14'].communes)} xã đạt 10-14 tiêu chí; {count_text(bands['5_9'].communes)} xã "
-            f"đạt 5-9 tiêu chí; {count_text(bands['under_5'].communes)} xã đạt dưới 5 tiêu chí (số xã đạt dưới 10 "
-            f"tiêu chí chiếm {percent_text(bands['under_10'].share, 1)})."
-        )
-    )
+    blocks.append(Paragraph(bands_sentence(figures)))
     return blocks
+
+
+def band_phrase(band: BandFigures) -> str:
+    """ "15-18 tiêu chí", "dưới 5 tiêu chí", "9 tiêu chí"."""
+    if band.low == 0:
+        return f"dưới {band.high + 1} tiêu chí"
+    if band.low == band.high:
+        return f"{band.low} tiêu chí"
+    return f"{band.low}-{band.high} tiêu chí"
+
+
+def bands_sentence(figures: ReportFigures) -> str:
+    """The communes below all criteria by the set's bands, then its extra lines ("under 10") as shares."""
+    parts = "; ".join(f"{count_text(band.communes)} xã đạt {band_phrase(band)}" for band in figures.partition[1:])
+    extras = "; ".join(
+        f"số xã đạt {band_phrase(band)} chiếm {percent_text(band.share, 1)}" for band in figures.bands if band.extra
+    )
+    return f"Số xã còn lại: {parts}" + (f" ({extras})." if extras else ".")
+
+
+def set_blocks(figures: ReportFigures) -> list[Block]:
+    """The set the year was judged on, named with its decision (a year after the 2025 reform is not judged
+    on the 19 criteria)."""
+    criteria_set = figures.criteria_set
+    if criteria_set is None:
+        return [Paragraph(f"Năm {figures.year} chưa có bộ tiêu chí xã nông thôn mới được áp dụng trong hệ thống.")]
+    return [
+        Paragraph(
+            f"Kết quả năm {figures.year} được đánh giá theo {criteria_set.name} ({criteria_set.criteria} tiêu chí), "
+            f"ban hành kèm theo Quyết định số {criteria_set.decision_number}."
+        )
+    ]
 
 
 def average_blocks(figures: ReportFigures) -> list[Block]:

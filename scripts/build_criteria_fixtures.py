@@ -65,7 +65,13 @@ def _dump(value: Any, *, depth: int) -> str:
     members = [
         json.dumps(key, ensure_ascii=False)
         + ": "
-        + (_dump_rows(item, depth=depth + 1) if key == "thresholds" else _dump(item, depth=depth + 1))
+        + (
+            _dump_rows(item, depth=depth + 1)
+            if key == "thresholds"
+            else json.dumps(item, ensure_ascii=False)
+            if key == "report_bands"
+            else _dump(item, depth=depth + 1)
+        )
         for key, item in value.items()
     ]
     return _block("{}", members, depth=depth)
@@ -80,6 +86,16 @@ def _dump_rows(rows: list[Any], *, depth: int) -> str:
 def _block(brackets: str, lines: list[str], *, depth: int) -> str:
     inner = "  " * (depth + 1)
     return brackets[0] + "\n" + ",\n".join(inner + line for line in lines) + "\n" + "  " * depth + brackets[1]
+
+
+# How the reports group communes by criteria met: the seeds' bands for the 19-criteria sets, a shorter scale
+# for the 10 criteria of QĐ 51/2025 (no source gives one; offices edit it with the set). Other sets take the
+# default of their size.
+REPORT_BANDS = {
+    "QD1980-2016": {"bands": [[19, 19], [15, 18], [10, 14], [5, 9], [0, 4]], "under": [10]},
+    "QD318-2022": {"bands": [[19, 19], [15, 18], [10, 14], [5, 9], [0, 4]], "under": [10]},
+    "QD51-2025": {"bands": [[10, 10], [8, 9], [5, 7], [0, 4]], "under": []},
+}
 
 
 def build_sets(*, reference: dict[str, Any]) -> list[dict[str, Any]]:
@@ -105,6 +121,7 @@ def _criteria_set(raw: dict[str, Any]) -> dict[str, Any]:
         "honours_applied_region": raw["code"] in APPLIED_REGION_SETS,
         "criteria_count_declared": raw.get("criteria_count_declared"),
         "indicator_count_declared": raw.get("indicator_count_declared"),
+        "report_bands": REPORT_BANDS.get(raw["code"]),
         "notes": _set_notes(raw),
         "criteria": _criteria(raw),
     }

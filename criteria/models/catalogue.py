@@ -5,12 +5,14 @@ row without a value records that the level is unknown or left to the province: t
 "cannot decide", never "met".
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communes.models import AdministrativeUnit
+from criteria.bands import BandsError, scheme_for
 
 
 class Tier(models.TextChoices):
@@ -73,6 +75,15 @@ class CriteriaSet(models.Model):
     )
     criteria_count_declared = models.PositiveSmallIntegerField(_("criteria (declared)"), null=True, blank=True)
     indicator_count_declared = models.PositiveSmallIntegerField(_("indicators (declared)"), null=True, blank=True)
+    report_bands = models.JSONField(
+        _("report bands"),
+        null=True,
+        blank=True,
+        help_text=_(
+            'How reports group communes by criteria met, highest first, e.g. {"bands": [[19, 19], [15, 18], '
+            '[10, 14], [5, 9], [0, 4]], "under": [10]}. Empty: the default for the number of criteria.'
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -88,6 +99,13 @@ class CriteriaSet(models.Model):
 
     def covers(self, year: int) -> bool:
         return self.period_start <= year <= self.period_end
+
+    def clean(self) -> None:
+        if self.report_bands and self.pk:
+            try:
+                scheme_for(self.criteria.count(), self.report_bands)
+            except (BandsError, TypeError, ValueError, AttributeError) as error:
+                raise ValidationError({"report_bands": str(error)}) from error
 
 
 class Criterion(models.Model):

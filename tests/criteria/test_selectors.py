@@ -85,6 +85,6 @@ def test_band_summary_counts_programme_communes_without_results_as_zero(catalogu
     assessment_summaries_refresh(Assessment.objects.values_list("pk", flat=True))
     summary = band_summary(within=province, year=2019)
     assert summary.communes == 4  # the merged-away commune still counts in 2019
-    assert summary.by_band == {"all": 1, "15_18": 0, "10_14": 1, "5_9": 0, "under_5": 2}
+    assert summary.by_band == {"all": 1, "15_18": 0, "10_14": 1, "5_9": 0, "under_5": 2, "under_10": 2}
     assert summary.average == Decimal("7.75")
     assert band_summary(within=province, year=2020).communes == 3

@@ -15,8 +15,8 @@ from criteria.models import Target, Tier
 from criteria.selectors import GridGroup, recognitions_held, results_grid
 from funding.models import FundingSource
 from funding.selectors import funding_summary
-from reports.appendix import appendix_xlsx, commune_matrix_xlsx, plan_figures
-from reports.figures import ReportFigures, report_figures
+from reports.appendix import appendix_xlsx, commune_matrix_xlsx
+from reports.figures import ReportFigures, YearSummary, matrix_figures, plan_figures, report_figures
 
 YEAR, START = 2021, 2017
 COMMUNES = 139
@@ -28,7 +28,7 @@ MILLION = Decimal(1_000_000)
 @dataclass(frozen=True)
 class Appendix:
     figures: ReportFigures
-    earlier: tuple[ReportFigures, ...]
+    earlier: tuple[YearSummary, ...]
     book: openpyxl.Workbook
 
 
@@ -37,10 +37,10 @@ def appendix(demo_for_module, django_db_blocker):
     """The province's appendix, built once for the module."""
     with django_db_blocker.unblock():
         province = AdministrativeUnit.objects.get(level="province", code="04", valid_from__isnull=True)
-        figures = report_figures(unit=province, year=YEAR, start=START)
-        earlier = tuple(report_figures(unit=province, year=year) for year in (2019, 2020))
-        content = appendix_xlsx(figures, actual_years=earlier, plan_year=YEAR + 1)
-    return Appendix(figures, earlier, openpyxl.load_workbook(io.BytesIO(content)))
+        figures = report_figures(unit=province, year=YEAR, start=START, appendix=True)
+        content = appendix_xlsx(figures)
+    assert [each.year for each in figures.earlier] == [2019, 2020]
+    return Appendix(figures, figures.earlier, openpyxl.load_workbook(io.BytesIO(content)))
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ def test_matrix_prints_landscape_on_a4_with_the_header_repeated(appendix):
 def test_commune_matrix_of_a_results_grid(province):
     grid = results_grid(within=province, year=YEAR)
 
-    sheet = openpyxl.load_workbook(io.BytesIO(commune_matrix_xlsx(grid)))["Biểu 01"]
+    sheet = openpyxl.load_workbook(io.BytesIO(commune_matrix_xlsx(matrix_figures(grid))))["Biểu 01"]
 
     communes = [row for row in rows(sheet) if isinstance(row[0], int)]
     assert len(communes) == len(grid.rows) == COMMUNES
@@ -160,7 +160,7 @@ def test_commune_matrix_of_ten_thousand_communes_streams(province):
     communes = [row for _copy in range(72) for row in grid.rows][:10_000]
     national = dataclasses.replace(grid, rows=communes, groups=[GridGroup(None, "", communes)], grouped=False)
 
-    content = commune_matrix_xlsx(national)
+    content = commune_matrix_xlsx(matrix_figures(national))
 
     sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True)["Biểu 01"]
     numbers = [row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
@@ -173,7 +173,8 @@ def test_commune_matrix_of_ten_thousand_communes_streams(province):
 def test_funding_by_source_equals_funding_summary(appendix):
     sheet = appendix.book["Biểu 02"]
     funding = appendix.figures.funding
-    assert funding == funding_summary(unit=appendix.figures.unit, period=appendix.figures.period)
+    unit = AdministrativeUnit.objects.get(pk=appendix.figures.unit.id)
+    assert funding == funding_summary(unit=unit, period=appendix.figures.period)
     assert funding.lines, "the demo has 2017-2021 funding for the province"
     assert header(sheet) == ["STT", "Nguồn vốn", "Số tiền (triệu đồng)", "Tỷ lệ (%)", "Tỷ lệ không kể tín dụng (%)"]
     assert "giai đoạn 2017-2021" in sheet["A2"].value
@@ -286,7 +287,6 @@ def test_summary_kh_column_is_empty_without_targets(appendix, db):
 
 
 def test_summary_kh_column_adds_the_targets_to_the_recognitions_held(province):
-    figures = report_figures(unit=province, year=YEAR)
     held = set(recognitions_held(year=YEAR).values_list("unit_id", flat=True))
     grid = results_grid(within=province, year=YEAR)
     targeted = [row.unit_id for row in grid.rows if row.unit_id not in held][:4]
@@ -296,7 +296,8 @@ def test_summary_kh_column_adds_the_targets_to_the_recognitions_held(province):
         + [Target(unit=province, year=YEAR + 1, criteria_count=13)]
     )
 
-    sheet = openpyxl.load_workbook(io.BytesIO(appendix_xlsx(figures, plan_year=YEAR + 1)))["Biểu 03"]
+    figures = report_figures(unit=province, year=YEAR)
+    sheet = openpyxl.load_workbook(io.BytesIO(appendix_xlsx(figures)))["Biểu 03"]
 
     column = column_of(sheet, f"KH {YEAR + 1}")
     assert header(sheet)[3:] == [f"TH {YEAR}", f"KH {YEAR + 1}"]

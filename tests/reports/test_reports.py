@@ -148,7 +148,7 @@ def test_saving_keeps_narrative_and_refuses_a_stale_form(people, province):
 def test_an_issued_report_stays_byte_identical_after_the_data_changes(client, people, province):
     report = draft(people, province, number="07", issued_on=datetime.date(2022, 3, 5))
     issued = report_issue(user=people["staff"], report=report, version=report.version)
-    assert issued.is_issued and issued.figures_snapshot["communes"] == 5
+    assert issued.is_issued and issued.figures_snapshot["figures"]["communes"] == 5
     assert report_history(issued).first().new_value == "07/BC-BCĐ"
     signed_in(client, people["leader"])
     before = {f: client.get(reverse("reports:file", args=[issued.pk, f])).content for f in ("pdf", "xlsx", "docx")}
