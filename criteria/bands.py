@@ -109,7 +109,8 @@ def default_scheme(criteria: int) -> BandScheme:
     four fifths and up, half and up, and the rest (10 criteria: 10 / 8-9 / 5-7 / <5)."""
     if criteria == 19:
         return scheme(SEED_RANGES_19, criteria=19, under=SEED_UNDER_19)
-    cuts = sorted({c for c in (round(criteria * 0.8), round(criteria * 0.5)) if 0 < c < criteria}, reverse=True)
+    fractions = (half_up(criteria * Decimal("0.8"), 0), half_up(criteria * Decimal("0.5"), 0))
+    cuts = sorted({int(c) for c in fractions if 0 < c < criteria}, reverse=True)
     highs = [criteria - 1, *(cut - 1 for cut in cuts)]
     lows = [*cuts, 0]
     ranges = [(criteria, criteria), *((low, high) for low, high in zip(lows, highs, strict=True) if low <= high)]
