@@ -2,32 +2,80 @@
 
 A user's scope is the union of the units of their memberships and everything under them. Objects outside
 the scope do not exist for the user: lookups answer 404, exactly as for an object that does not exist.
-Administrators (superusers or members with the admin role) see and change everything.
+What each role may do within its scope is one table, PERMISSIONS; administrators (superusers or members
+with the admin role) act as the admin role everywhere.
+
+This module imports no higher app: lookups and lists of evidence, reports, render jobs and import batches
+take the caller's queryset and know only the path from an object to its unit or its owner.
 """
 
-from django.db.models import Q, QuerySet
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from communes.models import AdministrativeUnit, Membership
-from criteria.models import Evidence
-from ntm_portal.models import ImportBatch
-from reports.models import Report
 
 Role = Membership.Role
+M = TypeVar("M", bound=Model)
 
-# Roles that enter results (in draft); leaders only read.
-EDITOR_ROLES = frozenset({Role.PROVINCE_STAFF, Role.DISTRICT_STAFF, Role.COMMUNE_OFFICIAL})
 
-# Who may take each workflow step (the steps themselves are in criteria/workflow.py).
-TRANSITION_ROLES = {
-    "submit": frozenset({Role.COMMUNE_OFFICIAL, Role.DISTRICT_STAFF, Role.PROVINCE_STAFF}),
-    "verify": frozenset({Role.DISTRICT_STAFF}),
-    "approve": frozenset({Role.PROVINCE_STAFF}),
-    "return": frozenset({Role.DISTRICT_STAFF, Role.PROVINCE_STAFF}),
-    "unlock": frozenset({Role.PROVINCE_STAFF}),
+class Action(StrEnum):
+    VIEW = "view"  # a unit, its results and evidence, its issued reports
+    ENTER = "enter"  # enter and correct results in draft
+    # The workflow steps, named as criteria.workflow.Step names them.
+    SUBMIT = "submit"
+    VERIFY = "verify"
+    APPROVE = "approve"
+    RETURN = "return"
+    UNLOCK = "unlock"
+    UPLOAD_EVIDENCE = "upload_evidence"  # upload, replace and delete
+    REVIEW_EVIDENCE = "review_evidence"  # accept, reject and restore what was deleted
+    SEE_DELETED_EVIDENCE = "see_deleted_evidence"
+    CHECK_FUNDING = "check_funding"  # the consistency warnings of funding figures
+    IMPORT = "import"  # open the import page; each row is then checked against the unit it names
+    IMPORT_FUNDING = "import_funding"
+    WRITE_REPORT = "write_report"  # create, edit, render and delete drafts, and see them
+    ISSUE_REPORT = "issue_report"
+    SEE_RENDER_JOB = "see_render_job"  # of a report's draft, its requester's alone
+
+
+TRANSITIONS = frozenset({Action.SUBMIT, Action.VERIFY, Action.APPROVE, Action.RETURN, Action.UNLOCK})
+
+# Coordination-office staff enter, check and import figures, review evidence and write the reports;
+# commune officials enter their commune's results and upload its evidence; leaders only read.
+_OFFICE = frozenset(
+    {
+        Action.VIEW,
+        Action.ENTER,
+        Action.SUBMIT,
+        Action.RETURN,
+        Action.UPLOAD_EVIDENCE,
+        Action.REVIEW_EVIDENCE,
+        Action.SEE_DELETED_EVIDENCE,
+        Action.CHECK_FUNDING,
+        Action.IMPORT,
+        Action.IMPORT_FUNDING,
+        Action.WRITE_REPORT,
+        Action.ISSUE_REPORT,
+        Action.SEE_RENDER_JOB,
+    }
+)
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.PROVINCE_STAFF: _OFFICE | {Action.APPROVE, Action.UNLOCK},
+    Role.DISTRICT_STAFF: _OFFICE | {Action.VERIFY},
+    Role.COMMUNE_OFFICIAL: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.UPLOAD_EVIDENCE}),
+    Role.LEADER: frozenset({Action.VIEW}),
+    Role.ADMIN: frozenset(Action),
 }
-# A district office may send back what a commune submitted, not what it has itself verified.
-RETURN_STATUSES_BY_ROLE = {Role.DISTRICT_STAFF: frozenset({"submitted"}), Role.PROVINCE_STAFF: None}
+
+# Where a role may take an action only on objects in some states: a district office may send back what a
+# commune submitted, not what it has itself verified.
+STATUS_LIMITS: dict[tuple[Role, Action], frozenset[str]] = {
+    (Role.DISTRICT_STAFF, Action.RETURN): frozenset({"submitted"}),
+}
 
 
 def memberships(user) -> list[Membership]:
@@ -55,73 +103,157 @@ def _lineage(unit: AdministrativeUnit) -> set[int]:
     return ids
 
 
-def roles_on(user, unit: AdministrativeUnit) -> set[str]:
-    """The roles the user holds on this unit through it or one of its ancestors."""
+def _roles(user, unit: AdministrativeUnit | None) -> set[str]:
+    """The roles the user holds on this unit through it or one of its ancestors (None: anywhere)."""
     if is_admin(user):
-        return {Role.ADMIN, *EDITOR_ROLES, Role.LEADER}
+        return {Role.ADMIN}
+    if unit is None:
+        return {m.role for m in memberships(user)}
     lineage = _lineage(unit)
     return {m.role for m in memberships(user) if m.unit_id in lineage}
 
 
+def can(user, action: Action, unit: AdministrativeUnit | None = None, *, status: str | None = None) -> bool:
+    """Whether the user may take `action` on `unit` (None: on some unit they hold a role on).
+
+    `status` is the state of the object acted on, for the actions STATUS_LIMITS restricts.
+    """
+
+    def allowed(role: str) -> bool:
+        limit = STATUS_LIMITS.get((role, action))
+        return action in PERMISSIONS[role] and (limit is None or status in limit)
+
+    return any(allowed(role) for role in _roles(user, unit))
+
+
 def can_view(user, unit: AdministrativeUnit) -> bool:
-    return bool(roles_on(user, unit))
+    return can(user, Action.VIEW, unit)
 
 
 def can_edit_results(user, unit: AdministrativeUnit) -> bool:
-    return bool(roles_on(user, unit) & (EDITOR_ROLES | {Role.ADMIN}))
-
-
-# Staff who review evidence (and restore what was deleted); commune officials upload but do not review.
-REVIEWER_ROLES = frozenset({Role.PROVINCE_STAFF, Role.DISTRICT_STAFF})
-
-
-def can_upload_evidence(user, unit: AdministrativeUnit) -> bool:
-    return can_edit_results(user, unit)
-
-
-def can_review_evidence(user, unit: AdministrativeUnit) -> bool:
-    return bool(roles_on(user, unit) & (REVIEWER_ROLES | {Role.ADMIN}))
-
-
-def can_check_funding(user, unit: AdministrativeUnit) -> bool:
-    """Who sees the consistency warnings of funding figures: the staff who enter and correct them."""
-    return can_review_evidence(user, unit)
-
-
-def can_import_funding(user, unit: AdministrativeUnit) -> bool:
-    """Who may import funding records of a unit: the coordination-office staff who enter the figures."""
-    return bool(roles_on(user, unit) & (REVIEWER_ROLES | {Role.ADMIN}))
-
-
-def funding_import_units(user, units: QuerySet[AdministrativeUnit]) -> list[AdministrativeUnit]:
-    """Those of `units` the user may import funding records for, with their parents loaded."""
-    if not is_admin(user):
-        units = units.filter(pk__in=visible_units(user).values("pk"))
-    return [unit for unit in units.select_related("parent__parent") if can_import_funding(user, unit)]
-
-
-def evidence_for_user_or_404(user, evidence_id: int) -> Evidence:
-    """Evidence the user may see: of a commune in scope; deleted items only for reviewers."""
-    evidence = (
-        Evidence.objects.select_related("assessment__unit__parent__parent", "assessment__criteria_set", "criterion")
-        .filter(pk=evidence_id)
-        .first()
-    )
-    if evidence is None or not can_view(user, evidence.assessment.unit):
-        raise Http404
-    if evidence.deleted_at is not None and not can_review_evidence(user, evidence.assessment.unit):
-        raise Http404
-    return evidence
+    return can(user, Action.ENTER, unit)
 
 
 def can_transition(user, unit: AdministrativeUnit, transition: str, *, status: str) -> bool:
-    roles = roles_on(user, unit)
-    if Role.ADMIN in roles:
-        return True
-    allowed = roles & TRANSITION_ROLES.get(transition, frozenset())
-    if transition == "return":
-        return any(RETURN_STATUSES_BY_ROLE[role] is None or status in RETURN_STATUSES_BY_ROLE[role] for role in allowed)
-    return bool(allowed)
+    """Whether the user may take a workflow step on results that are now `status`."""
+    return transition in TRANSITIONS and can(user, Action(transition), unit, status=status)
+
+
+def can_upload_evidence(user, unit: AdministrativeUnit) -> bool:
+    return can(user, Action.UPLOAD_EVIDENCE, unit)
+
+
+def can_review_evidence(user, unit: AdministrativeUnit) -> bool:
+    return can(user, Action.REVIEW_EVIDENCE, unit)
+
+
+def can_check_funding(user, unit: AdministrativeUnit) -> bool:
+    return can(user, Action.CHECK_FUNDING, unit)
+
+
+def can_import_funding(user, unit: AdministrativeUnit) -> bool:
+    return can(user, Action.IMPORT_FUNDING, unit)
+
+
+def can_import(user) -> bool:
+    """Who opens the import page; each row is then checked against the unit it names."""
+    return can(user, Action.IMPORT)
+
+
+def can_write_reports(user, unit: AdministrativeUnit) -> bool:
+    return can(user, Action.WRITE_REPORT, unit)
+
+
+def can_issue_reports(user, unit: AdministrativeUnit) -> bool:
+    return can(user, Action.ISSUE_REPORT, unit)
+
+
+def object_for_user_or_404(
+    user,
+    queryset: QuerySet[M],
+    pk: int,
+    *,
+    action: Action | Callable[[M], Action] = Action.VIEW,
+    unit_of: Callable[[M], AdministrativeUnit] | None = None,
+    owner_of: Callable[[M], int] | None = None,
+) -> M:
+    """The object of `queryset` with this pk if the user may take `action` on it; 404 otherwise, both when
+    it does not exist and when it is not theirs.
+
+    `action` may depend on the object (a deleted file, a draft). `unit_of` leads from the object to its unit
+    (None: the action is checked on any unit of the user's). `owner_of` gives the id of the user an object
+    belongs to alone; administrators see everybody's.
+    """
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    needed = action(obj) if callable(action) else action
+    if not can(user, needed, unit_of(obj) if unit_of else None):
+        raise Http404
+    if owner_of is not None and owner_of(obj) != user.pk and not is_admin(user):
+        raise Http404
+    return obj
+
+
+def unit_for_user_or_404(user, unit_id: int) -> AdministrativeUnit:
+    return object_for_user_or_404(
+        user, AdministrativeUnit.objects.select_related("parent__parent"), unit_id, unit_of=lambda unit: unit
+    )
+
+
+def evidence_for_user_or_404(user, evidence: QuerySet[M], evidence_id: int) -> M:
+    """Evidence (of `evidence`, the caller's queryset) of a commune in scope; deleted items only for reviewers."""
+    return object_for_user_or_404(
+        user,
+        evidence.select_related("assessment__unit__parent__parent"),
+        evidence_id,
+        action=lambda item: Action.VIEW if item.deleted_at is None else Action.SEE_DELETED_EVIDENCE,
+        unit_of=lambda item: item.assessment.unit,
+    )
+
+
+def visible_evidence(user, evidence: QuerySet[M], unit: AdministrativeUnit) -> QuerySet[M]:
+    """Of a unit's evidence, what the user sees listed: deleted items only for those who may see them."""
+    return evidence if can(user, Action.SEE_DELETED_EVIDENCE, unit) else evidence.filter(deleted_at__isnull=True)
+
+
+def _report_action(report) -> Action:
+    return Action.VIEW if report.is_issued else Action.WRITE_REPORT
+
+
+def report_for_user_or_404(user, reports: QuerySet[M], report_id: int) -> M:
+    """A report of a unit in scope; drafts only for those who write reports there."""
+    return object_for_user_or_404(
+        user,
+        reports.select_related("unit__parent__parent"),
+        report_id,
+        action=_report_action,
+        unit_of=lambda report: report.unit,
+    )
+
+
+def render_job_for_user_or_404(user, jobs: QuerySet[M], job_id: int) -> M:
+    """A render job of a report the user writes: its requester's alone (and administrators')."""
+    return object_for_user_or_404(
+        user,
+        jobs.select_related("report__unit__parent__parent"),
+        job_id,
+        action=Action.SEE_RENDER_JOB,
+        unit_of=lambda job: job.report.unit,
+        owner_of=lambda job: job.requested_by_id,
+    )
+
+
+def import_batch_for_user_or_404(user, batches: QuerySet[M], batch_id: int) -> M:
+    """An uploaded import: its uploader's alone (and administrators'); 404 for anybody else."""
+    return object_for_user_or_404(user, batches, batch_id, action=Action.IMPORT, owner_of=lambda batch: batch.user_id)
+
+
+def visible_import_batches(user, batches: QuerySet[M]) -> QuerySet[M]:
+    """The uploads the import page lists: the user's own (everybody's for administrators)."""
+    if is_admin(user):
+        return batches
+    return batches.filter(user=user) if can_import(user) else batches.none()
 
 
 def visible_units(user) -> QuerySet[AdministrativeUnit]:
@@ -135,12 +267,11 @@ def visible_units(user) -> QuerySet[AdministrativeUnit]:
     return units.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
 
 
-def unit_for_user_or_404(user, unit_id: int) -> AdministrativeUnit:
-    """The unit if the user may see it; 404 both when it does not exist and when it is not theirs."""
-    unit = AdministrativeUnit.objects.select_related("parent__parent").filter(pk=unit_id).first()
-    if unit is None or not can_view(user, unit):
-        raise Http404
-    return unit
+def funding_import_units(user, units: QuerySet[AdministrativeUnit]) -> list[AdministrativeUnit]:
+    """Those of `units` the user may import funding records for, with their parents loaded."""
+    if not is_admin(user):
+        units = units.filter(pk__in=visible_units(user).values("pk"))
+    return [unit for unit in units.select_related("parent__parent") if can_import_funding(user, unit)]
 
 
 def asked_unit_or_404(user, raw: str | None, *, roots: list[AdministrativeUnit]) -> AdministrativeUnit | None:
@@ -176,43 +307,10 @@ def home_commune(user) -> AdministrativeUnit | None:
     return units[0]
 
 
-# Staff who import files of results and funding for their province or district.
-IMPORTER_ROLES = frozenset({Role.PROVINCE_STAFF, Role.DISTRICT_STAFF})
-
-
-def can_import(user) -> bool:
-    """Who opens the import page; each row is then checked against the unit it names."""
-    return is_admin(user) or any(m.role in IMPORTER_ROLES for m in memberships(user))
-
-
-def import_batch_for_user_or_404(user, batch_id: int) -> ImportBatch:
-    """An uploaded import: its uploader's alone (and administrators'); 404 for anybody else."""
-    batch = ImportBatch.objects.filter(pk=batch_id).first()
-    if batch is None or not can_import(user) or (batch.user_id != user.pk and not is_admin(user)):
-        raise Http404
-    return batch
-
-
-# Reports: the coordination offices write and issue them; everybody with the unit in scope reads issued ones.
-REPORT_WRITER_ROLES = frozenset({Role.PROVINCE_STAFF, Role.DISTRICT_STAFF})
-
-
-def can_write_reports(user, unit: AdministrativeUnit) -> bool:
-    return bool(roles_on(user, unit) & (REPORT_WRITER_ROLES | {Role.ADMIN}))
-
-
-def can_issue_reports(user, unit: AdministrativeUnit) -> bool:
-    return can_write_reports(user, unit)
-
-
-def report_for_user_or_404(user, report_id: int) -> Report:
-    """A report of a unit in scope; drafts only for those who write reports there."""
-    report = Report.objects.select_related("unit__parent__parent").filter(pk=report_id).first()
-    if report is None or not can_view(user, report.unit):
-        raise Http404
-    if not report.is_issued and not can_write_reports(user, report.unit):
-        raise Http404
-    return report
+def is_reader_only(user) -> bool:
+    """Leaders who only read: their start page is the dashboard rather than the results grid."""
+    roles = {m.role for m in memberships(user)}
+    return bool(roles) and roles <= {Role.LEADER} and not is_admin(user)
 
 
 def report_units(user) -> list[AdministrativeUnit]:
@@ -220,19 +318,13 @@ def report_units(user) -> list[AdministrativeUnit]:
     return [unit for unit in overview_roots(user) if can_write_reports(user, unit)]
 
 
-def is_reader_only(user) -> bool:
-    """Leaders who only read: their start page is the dashboard rather than the results grid."""
-    roles = {m.role for m in memberships(user)}
-    return bool(roles) and roles <= {Role.LEADER} and not is_admin(user)
-
-
-def visible_reports(user) -> QuerySet[Report]:
-    """Issued reports of units in scope, and drafts of the units whose reports the user writes."""
-    reports = Report.objects.select_related("unit", "created_by")
+def visible_reports(user, reports: QuerySet[M]) -> QuerySet[M]:
+    """Of `reports`, the issued ones of units in scope and the drafts of the units whose reports the user writes."""
     if is_admin(user):
         return reports
+    status = reports.model.Status
     writable = Q()
     for unit in report_units(user):
         writable |= Q(unit=unit) | Q(unit__parent=unit) | Q(unit__parent__parent=unit)
-    issued = Q(status=Report.Status.ISSUED, unit__in=visible_units(user))
-    return reports.filter(issued | (writable & Q(status=Report.Status.DRAFT)) if writable else issued)
+    issued = Q(status=status.ISSUED, unit__in=visible_units(user))
+    return reports.filter(issued | (writable & Q(status=status.DRAFT)) if writable else issued)

@@ -25,6 +25,11 @@ from criteria.services import (
 from criteria.views import commune_page
 
 
+def _evidence_or_404(request: HttpRequest, evidence_id: int) -> Evidence:
+    evidence = Evidence.objects.select_related("assessment__criteria_set", "criterion")
+    return access.evidence_for_user_or_404(request.user, evidence, evidence_id)
+
+
 def _back(evidence: Evidence) -> HttpResponse:
     assessment = evidence.assessment
     return redirect("criteria:evidence", unit_id=assessment.unit_id, year=assessment.year)
@@ -47,11 +52,10 @@ def evidence_list(request: HttpRequest, unit_id: int, year: int) -> HttpResponse
                 messages.error(request, _("%(name)s was not stored: %(reason)s") % {"name": name, "reason": message})
             if not refused:
                 return redirect("criteria:evidence", unit_id=unit_id, year=year)
-    can_review = access.can_review_evidence(request.user, unit)
     items = Evidence.objects.filter(assessment=page.assessment) if page.assessment else Evidence.objects.none()
-    if not can_review:
-        items = items.visible()
-    items = items.select_related("criterion", "indicator", "uploaded_by", "reviewed_by", "replaces")
+    items = access.visible_evidence(request.user, items, unit).select_related(
+        "criterion", "indicator", "uploaded_by", "reviewed_by", "replaces"
+    )
     return render(
         request,
         "criteria/evidence.html",
@@ -60,7 +64,7 @@ def evidence_list(request: HttpRequest, unit_id: int, year: int) -> HttpResponse
             "items": items,
             "form": form,
             "can_upload": can_upload,
-            "can_review": can_review,
+            "can_review": access.can_review_evidence(request.user, unit),
             "review_form": EvidenceReviewForm(),
             "replace_form": EvidenceReplaceForm(),
         },
@@ -93,13 +97,13 @@ def _store_uploads(request: HttpRequest, page, data: dict) -> tuple[int, list[tu
 
 @login_required
 def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = access.evidence_for_user_or_404(request.user, evidence_id)
+    evidence = _evidence_or_404(request, evidence_id)
     return _file_response(request, evidence, inline=False)
 
 
 @login_required
 def evidence_preview(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = access.evidence_for_user_or_404(request.user, evidence_id)
+    evidence = _evidence_or_404(request, evidence_id)
     if not evidence.is_image:
         raise Http404
     return _file_response(request, evidence, inline=True)
@@ -124,7 +128,7 @@ def _file_response(request: HttpRequest, evidence: Evidence, *, inline: bool) ->
 @login_required
 @require_POST
 def evidence_review_view(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = access.evidence_for_user_or_404(request.user, evidence_id)
+    evidence = _evidence_or_404(request, evidence_id)
     if not access.can_review_evidence(request.user, evidence.assessment.unit):
         raise Http404
     form = EvidenceReviewForm(request.POST)
@@ -150,7 +154,7 @@ def evidence_review_view(request: HttpRequest, evidence_id: int) -> HttpResponse
 @login_required
 @require_POST
 def evidence_replace(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = access.evidence_for_user_or_404(request.user, evidence_id)
+    evidence = _evidence_or_404(request, evidence_id)
     if not access.can_upload_evidence(request.user, evidence.assessment.unit):
         raise Http404
     form = EvidenceReplaceForm(request.POST, request.FILES)
@@ -181,7 +185,7 @@ def evidence_replace(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @login_required
 def evidence_delete_view(request: HttpRequest, evidence_id: int) -> HttpResponse:
     """GET asks for confirmation; POST hides the evidence (it can be restored)."""
-    evidence = access.evidence_for_user_or_404(request.user, evidence_id)
+    evidence = _evidence_or_404(request, evidence_id)
     if not access.can_upload_evidence(request.user, evidence.assessment.unit) or evidence.deleted_at:
         raise Http404
     if request.method != "POST":
@@ -196,7 +200,7 @@ def evidence_delete_view(request: HttpRequest, evidence_id: int) -> HttpResponse
 @login_required
 @require_POST
 def evidence_restore_view(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = access.evidence_for_user_or_404(request.user, evidence_id)
+    evidence = _evidence_or_404(request, evidence_id)
     if not access.can_review_evidence(request.user, evidence.assessment.unit) or not evidence.deleted_at:
         raise Http404
     evidence_restore(user=request.user, evidence=evidence)

@@ -35,9 +35,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             return redirect("import_batch", batch_id=batch.pk)
     else:
         form = ImportForm(initial={"kind": request.GET.get("kind", "results"), "year": request.GET.get("year", "")})
-    batches = ImportBatch.objects.select_related("user").defer("content")
-    if not access.is_admin(request.user):
-        batches = batches.filter(user=request.user)
+    batches = access.visible_import_batches(request.user, ImportBatch.objects.select_related("user").defer("content"))
     return render(
         request,
         "ntm_portal/imports/start.html",
@@ -47,7 +45,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = access.import_batch_for_user_or_404(request.user, batch_id)
+    batch = access.import_batch_for_user_or_404(request.user, ImportBatch.objects, batch_id)
     kind = importing.KINDS[batch.kind]
     errors = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     form = ImportForm(initial={"kind": batch.kind, "year": batch.year or ""})
@@ -67,7 +65,7 @@ def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = access.import_batch_for_user_or_404(request.user, batch_id)
+    batch = access.import_batch_for_user_or_404(request.user, ImportBatch.objects, batch_id)
     summary = importing.import_confirm(user=request.user, batch=batch)
     if not summary.written:
         messages.error(request, _("Nothing was imported: the file has errors now. See the list below."))
@@ -83,7 +81,7 @@ def import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = access.import_batch_for_user_or_404(request.user, batch_id)
+    batch = access.import_batch_for_user_or_404(request.user, ImportBatch.objects, batch_id)
     importing.import_cancel(batch=batch)
     messages.info(request, _("The import was cancelled; nothing was written."))
     return redirect("import_start")

@@ -27,7 +27,8 @@ REPORTS_PER_PAGE = 25
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     units = access.report_units(request.user)
-    reports = Paginator(access.visible_reports(request.user), REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    reports = access.visible_reports(request.user, Report.objects.select_related("unit", "created_by"))
+    reports = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     form = ReportCreateForm(request.POST or None, units=units)
     if request.method == "POST":
         if not units:
@@ -44,7 +45,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = access.report_for_user_or_404(request.user, report_id)
+    report = access.report_for_user_or_404(request.user, Report.objects, report_id)
     if report.is_issued:
         return render(
             request,
@@ -81,7 +82,7 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 def report_issue(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = access.report_for_user_or_404(request.user, report_id)
+    report = access.report_for_user_or_404(request.user, Report.objects, report_id)
     if report.is_issued or not access.can_issue_reports(request.user, report.unit):
         raise Http404
     if request.method == "POST":
@@ -95,7 +96,7 @@ def report_issue(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 def report_delete(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = access.report_for_user_or_404(request.user, report_id)
+    report = access.report_for_user_or_404(request.user, Report.objects, report_id)
     if report.is_issued or not access.can_write_reports(request.user, report.unit):
         raise Http404
     if request.method == "POST":
@@ -112,7 +113,7 @@ def report_delete(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_render(request: HttpRequest, report_id: int, file_format: str) -> HttpResponse:
-    report = access.report_for_user_or_404(request.user, report_id)
+    report = access.report_for_user_or_404(request.user, Report.objects, report_id)
     if file_format not in CONTENT_TYPES or report.is_issued:
         raise Http404
     job = jobs.job_start(user=request.user, report=report, file_format=file_format)
@@ -121,13 +122,13 @@ def report_render(request: HttpRequest, report_id: int, file_format: str) -> Htt
 
 @login_required
 def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job_or_404(request.user, job_id)
+    job = access.render_job_for_user_or_404(request.user, RenderJob.objects.defer("content"), job_id)
     return render(request, "reports/job.html", {"job": job, "report": job.report})
 
 
 @login_required
 def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job_or_404(request.user, job_id)
+    job = access.render_job_for_user_or_404(request.user, RenderJob.objects, job_id)
     if job.status != RenderJob.Status.DONE or job.content is None:
         raise Http404
     return _attachment(bytes(job.content), job.report, job.format, draft=True)
@@ -136,19 +137,11 @@ def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def report_file(request: HttpRequest, report_id: int, file_format: str) -> HttpResponse:
     """A file of an issued report, exactly as it was issued."""
-    report = access.report_for_user_or_404(request.user, report_id)
+    report = access.report_for_user_or_404(request.user, Report.objects, report_id)
     stored = report.files.filter(format=file_format).first() if report.is_issued else None
     if stored is None:
         raise Http404
     return _attachment(bytes(stored.content), report, file_format, draft=False)
-
-
-def _job_or_404(user, job_id: int) -> RenderJob:
-    job = RenderJob.objects.select_related("report__unit").defer("content").filter(pk=job_id).first()
-    if job is None or (job.requested_by_id != user.pk and not access.is_admin(user)):
-        raise Http404
-    access.report_for_user_or_404(user, job.report_id)
-    return RenderJob.objects.select_related("report__unit").get(pk=job.pk)
 
 
 def _files(report: Report) -> list[tuple[str, str]]:
