@@ -299,6 +299,12 @@ def overview_roots(user) -> list[AdministrativeUnit]:
     return sorted({unit.pk: unit for unit in roots}.values(), key=lambda unit: (order[unit.level], unit.name))
 
 
+def roots_in_scope(user, roots: list[AdministrativeUnit]) -> list[AdministrativeUnit] | None:
+    """The overview roots a count over the user's scope runs on; None for administrators, whose scope is
+    everywhere (a count needs no join then)."""
+    return None if is_admin(user) else roots
+
+
 def home_commune(user) -> AdministrativeUnit | None:
     """The commune a commune official works for (their start page), if that is all they hold."""
     units = [m.unit for m in memberships(user)]

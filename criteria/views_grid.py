@@ -62,8 +62,7 @@ def grid(request: HttpRequest) -> HttpResponse:
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     roots = access.overview_roots(request.user)
-    # An administrator's roots are every province, so "anywhere" is the same and needs no join.
-    years = selectors.assessment_years(roots=None if access.is_admin(request.user) else roots)
+    years = selectors.assessment_years(roots=access.roots_in_scope(request.user, roots))
     year = _year(request.GET) or selectors.default_year(years)
     rows = selectors.results_overview(roots=roots, year=year)
     return render(
