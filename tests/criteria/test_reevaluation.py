@@ -3,8 +3,13 @@
 Against the real database and the real criteria sets: the service, the catalogue loader and the admin.
 """
 
-import pytest
+import json
 
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from criteria.catalogue_loading import CRITERIA_FIXTURE, criteria_catalogue_load
 from criteria.models import Assessment, CriteriaSet, CriterionResult, Threshold
 from criteria.services import DirectInput, ResultChange, assessments_reevaluate
 from ntm_portal.models import ChangeRecord
@@ -133,3 +138,119 @@ def test_a_province_is_judged_again_in_a_few_queries(world, django_assert_max_nu
     with django_assert_max_num_queries(16):
         outcome = assessments_reevaluate(criteria_sets=[qd1980()])
     assert outcome.changes == [ResultChange(assessment.pk, 15, True, False)]
+
+
+# ── Where thresholds change: the catalogue loader and the admin ──
+
+
+def fixture_with_stunting_ceiling(tmp_path, value: str):
+    sets = json.loads(CRITERIA_FIXTURE.read_text(encoding="utf-8"))
+    qd = next(raw for raw in sets if raw["code"] == SET_CODE)
+    health = next(raw for raw in qd["criteria"] if raw["number"] == 15)
+    stunting = next(raw for raw in health["indicators"] if raw["code"] == "15.3")
+    next(row for row in stunting["thresholds"] if row["applies_to"] == "TDMNPB")["value"] = value
+    path = tmp_path / "criteria_sets.json"
+    path.write_text(json.dumps(sets, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_loading_a_changed_threshold_judges_its_set_again(world, tmp_path):
+    assessment = save(world, values=health_values())
+    version = stored(assessment)[2]
+
+    report = criteria_catalogue_load(path=fixture_with_stunting_ceiling(tmp_path, "10"))
+
+    assert report.reevaluation.changes == [ResultChange(assessment.pk, 15, True, False)]
+    assert result(assessment, 15).is_met is False
+    assert stored(assessment)[2] == version + 1
+    assert history(assessment)[-1][:4] == (None, "15", "met", "not_met")
+
+
+def test_loading_an_unchanged_catalogue_judges_nothing_again(world):
+    save(world, values=health_values())
+    records = ChangeRecord.objects.count()
+
+    report = criteria_catalogue_load()
+
+    assert report.reevaluation.assessments == 0
+    assert ChangeRecord.objects.count() == records
+
+
+def superuser_client(client):
+    user = get_user_model().objects.create_superuser(username="quan.tri", password="x")
+    client.force_login(user)
+    return user
+
+
+def threshold_form(threshold: Threshold, **changes) -> dict:
+    data = {
+        "indicator": threshold.indicator_id,
+        "applies_to": threshold.applies_to,
+        "year_from": threshold.year_from or "",
+        "year_to": threshold.year_to or "",
+        "value": threshold.value,
+        "parts": json.dumps(threshold.parts) if threshold.parts is not None else "",
+        "source": threshold.source,
+        **changes,
+    }
+    if threshold.verified:
+        data["verified"] = "on"
+    return data
+
+
+def test_a_threshold_changed_in_the_admin_judges_its_set_again(world, client):
+    user = superuser_client(client)
+    assessment = save(world, values=health_values())
+    threshold = stunting_ceiling("26.7")
+
+    response = client.post(
+        reverse("admin:criteria_threshold_change", args=[threshold.pk]), threshold_form(threshold, value="10")
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert result(assessment, 15).is_met is False
+    assert stored(assessment)[0][14] == "0"
+    assert history(assessment)[-1][:4] == (user.username, "15", "met", "not_met")
+
+
+def test_a_threshold_deleted_in_the_admin_judges_its_set_again(world, client):
+    superuser_client(client)
+    assessment = save(world, values=health_values())
+    northern = Threshold.objects.get(
+        indicator__criterion__criteria_set__code=SET_CODE, indicator__code="15.3", applies_to="TDMNPB"
+    )
+    stunting_ceiling("10", applies_to="national")  # without its own row the region falls back to the national
+
+    response = client.post(reverse("admin:criteria_threshold_delete", args=[northern.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert result(assessment, 15).is_met is False
+
+
+def test_an_indicator_inline_threshold_changed_in_the_admin_judges_its_set_again(world, client):
+    superuser_client(client)
+    assessment = save(world, values=health_values())
+    indicator = Threshold.objects.get(
+        indicator__criterion__criteria_set__code=SET_CODE, indicator__code="15.3", applies_to="TDMNPB"
+    ).indicator
+    url = reverse("admin:criteria_indicator_change", args=[indicator.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["verified"] = "on" if indicator.verified else ""
+    data["code_verified"] = "on" if indicator.code_verified else ""
+    rows = list(indicator.thresholds.order_by("pk"))
+    data |= {
+        "thresholds-TOTAL_FORMS": len(rows),
+        "thresholds-INITIAL_FORMS": len(rows),
+        "thresholds-MIN_NUM_FORMS": 0,
+        "thresholds-MAX_NUM_FORMS": 1000,
+    }
+    for index, row in enumerate(rows):
+        values = threshold_form(row, value="10" if row.applies_to == "TDMNPB" else row.value)
+        data |= {f"thresholds-{index}-{name}": value for name, value in values.items() if name != "indicator"}
+        data |= {f"thresholds-{index}-id": row.pk, f"thresholds-{index}-indicator": indicator.pk}
+
+    response = client.post(url, {key: value for key, value in data.items() if value != ""})
+
+    assert response.status_code == 302
+    assert result(assessment, 15).is_met is False
