@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.forms import Textarea
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.admin import FoldedNameSearchMixin
@@ -17,6 +18,7 @@ from criteria.models import (
     Target,
     Threshold,
 )
+from criteria.services import assessments_reevaluate
 
 # Indicator texts and notes run to a few lines; full-size textareas make tabular inlines unreadable.
 COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
@@ -37,6 +39,58 @@ class WithdrawnFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ResultsFollowCatalogueMixin:
+    """Sets, criteria, indicators and thresholds judge the stored results: saving or deleting one (or one of
+    its inline rows) judges the assessments of its set again inside the admin's transaction, so that the
+    commune pages, the grid and the reports never show results the rules no longer give."""
+
+    criteria_set_lookup = "pk"  # from the model to its criteria set
+    parent_field = ""  # the field that moves a row under another set
+    evaluated_fields: frozenset[str] = frozenset()  # the fields the evaluation reads
+
+    def save_model(self, request, obj, form, change):
+        moved = change and self.parent_field in form.changed_data
+        left = self._criteria_set_ids([obj.pk]) if moved else set()
+        super().save_model(request, obj, form, change)
+        self._reevaluate(request, left - self._criteria_set_ids([obj.pk]))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if self.evaluated_fields & set(form.changed_data) or any(formset.has_changed() for formset in formsets):
+            self._reevaluate(request, self._criteria_set_ids([form.instance.pk]))
+
+    def delete_model(self, request, obj):
+        criteria_set_ids = self._criteria_set_ids([obj.pk])
+        super().delete_model(request, obj)
+        self._reevaluate(request, criteria_set_ids)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # the "delete selected" action runs outside the change form's transaction
+            criteria_set_ids = self._criteria_set_ids(queryset.values("pk"))
+            super().delete_queryset(request, queryset)
+            self._reevaluate(request, criteria_set_ids)
+
+    def _criteria_set_ids(self, pks) -> set[int]:
+        return set(self.model.objects.filter(pk__in=pks).values_list(self.criteria_set_lookup, flat=True))
+
+    def _reevaluate(self, request, criteria_set_ids: set[int]) -> None:
+        if not criteria_set_ids:
+            return
+        result = assessments_reevaluate(
+            criteria_sets=CriteriaSet.objects.filter(pk__in=criteria_set_ids),
+            user=request.user,
+            reason=gettext("Judged again after the criteria catalogue was changed in the administration."),
+        )
+        if result.changes:
+            count = len(result.changes)
+            message = ngettext(
+                "%(count)d criterion result changed with this correction.",
+                "%(count)d criterion results changed with this correction.",
+                count,
+            )
+            self.message_user(request, message % {"count": count})
+
+
 class CriterionInline(admin.TabularInline):
     model = Criterion
     fields = ["number", "name", "name_en", "group"]
@@ -45,7 +99,8 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(admin.ModelAdmin):
+class CriteriaSetAdmin(ResultsFollowCatalogueMixin, admin.ModelAdmin):
+    evaluated_fields = frozenset({"threshold_dimension", "honours_applied_region"})
     list_display = [
         "code",
         "name",
@@ -81,7 +136,10 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ResultsFollowCatalogueMixin, admin.ModelAdmin):
+    criteria_set_lookup = "criteria_set"
+    parent_field = "criteria_set"
+    evaluated_fields = frozenset({"criteria_set", "number"})
     list_display = ["number", "name", "criteria_set", "group"]
     list_display_links = ["number", "name"]
     list_filter = ["criteria_set"]
@@ -99,7 +157,10 @@ class ThresholdInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ResultsFollowCatalogueMixin, admin.ModelAdmin):
+    criteria_set_lookup = "criterion__criteria_set"
+    parent_field = "criterion"
+    evaluated_fields = frozenset({"criterion", "code", "kind", "comparison"})
     list_display = ["code", "short_text", "criterion", "criteria_set", "kind", "comparison", "verified"]
     list_filter = ["kind", "verified", "code_verified", "criterion__criteria_set"]
     list_select_related = ["criterion__criteria_set"]
@@ -117,7 +178,10 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Threshold)
-class ThresholdAdmin(admin.ModelAdmin):
+class ThresholdAdmin(ResultsFollowCatalogueMixin, admin.ModelAdmin):
+    criteria_set_lookup = "indicator__criterion__criteria_set"
+    parent_field = "indicator"
+    evaluated_fields = frozenset({"indicator", "applies_to", "year_from", "year_to", "value", "parts"})
     list_display = ["indicator", "applies_to", "year_from", "year_to", "value", "verified"]
     list_filter = ["applies_to", "verified", "indicator__criterion__criteria_set"]
     list_select_related = ["indicator"]

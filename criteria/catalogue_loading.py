@@ -2,6 +2,8 @@
 
 Rows are found by their natural keys and updated in place, so their ids (and the assessments that point at
 them) survive a reload. Rows that the fixture no longer lists are left alone: results may already use them.
+The assessments of a set the load changed are judged again in the same transaction, so stored results and
+summaries follow the corrected thresholds.
 The fixture is written by scripts/build_criteria_fixtures.py; this module reads nothing outside fixtures/.
 """
 
@@ -13,8 +15,10 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from criteria.models import CriteriaSet, Criterion, Indicator, Threshold
+from criteria.services import ReevaluationResult, assessments_reevaluate
 from ntm_portal.bulk import UpsertCount
 from ntm_portal.text import nfc
 
@@ -28,6 +32,10 @@ class LoadReport:
     """How many rows of each table a load created, updated or found already up to date."""
 
     tables: dict[type[models.Model], UpsertCount] = field(default_factory=dict)
+    reevaluation: ReevaluationResult | None = None  # the assessments judged again after the load
+
+    def rows_written(self) -> int:
+        return sum(counts.created + counts.updated for counts in self.tables.values())
 
     def save_row(self, *, model: type[Row], found: Row | None, key: dict[str, Any], values: dict[str, Any]) -> Row:
         """Create the row, or bring `found` up to `values`, saving only when something differs."""
@@ -63,8 +71,17 @@ def criteria_catalogue_load(*, path: Path = CRITERIA_FIXTURE) -> LoadReport:
                 (row.indicator_id, row.applies_to, row.year_from, row.year_to): row for row in Threshold.objects.all()
             },
         )
+        changed_sets = []
         for raw_set in fixture:
-            _load_set(raw_set, existing=existing, report=report)
+            written_before = report.rows_written()
+            criteria_set = _load_set(raw_set, existing=existing, report=report)
+            # Any row of the set written (a renamed criterion too, which then changes no result): the
+            # set's thresholds, indicators or how it picks a threshold may have changed.
+            if report.rows_written() != written_before:
+                changed_sets.append(criteria_set)
+        report.reevaluation = assessments_reevaluate(
+            criteria_sets=changed_sets, reason=_("Judged again after the criteria catalogue was reloaded with changes.")
+        )
     return report
 
 
@@ -76,7 +93,7 @@ class _Existing:
     thresholds: dict[tuple[int, str, int | None, int | None], Threshold]
 
 
-def _load_set(raw: dict[str, Any], *, existing: _Existing, report: LoadReport) -> None:
+def _load_set(raw: dict[str, Any], *, existing: _Existing, report: LoadReport) -> CriteriaSet:
     code = nfc(raw["code"])
     criteria_set = report.save_row(
         model=CriteriaSet,
@@ -117,6 +134,7 @@ def _load_set(raw: dict[str, Any], *, existing: _Existing, report: LoadReport) -
         )
         for raw_indicator in raw_criterion["indicators"]:
             _load_indicator(raw_indicator, criterion=criterion, existing=existing, report=report)
+    return criteria_set
 
 
 def _load_indicator(raw: dict[str, Any], *, criterion: Criterion, existing: _Existing, report: LoadReport) -> None:

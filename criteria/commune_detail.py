@@ -1,4 +1,9 @@
-"""Reads for one commune and year: every criterion, indicator, threshold and result, and what changed."""
+"""Reads for one commune and year: every criterion, indicator, threshold and result, and what changed.
+
+Whether a criterion is met, and how many are, come from the stored results, as on the grid and in the
+reports (they follow every change of their inputs, criteria.services); the evaluation of the stored inputs
+explains them indicator by indicator.
+"""
 
 from dataclasses import dataclass, field
 
@@ -29,8 +34,9 @@ class IndicatorRow:
 @dataclass
 class CriterionRow:
     criterion: Criterion
-    outcome: CriterionOutcome
+    outcome: CriterionOutcome  # the evaluation of the stored inputs, for the explanation
     result: CriterionResult | None
+    is_met: bool | None  # the stored result
     indicators: list[IndicatorRow]
     previous_met: bool | None
     symbol: str
@@ -41,13 +47,19 @@ class CriterionRow:
     @property
     def unproven(self) -> bool:
         """Marked met without any accepted evidence."""
-        return self.outcome.is_met is True and not self.evidence.accepted
+        return self.is_met is True and not self.evidence.accepted
+
+    @property
+    def indicators_disagree(self) -> bool:
+        """The stored result is not what the indicators give: a result entered or imported at criterion
+        level that the values now contradict (re-evaluation keeps inputs), never a stale computed one."""
+        return self.is_met != self.outcome.is_met
 
     @property
     def change(self) -> str:
-        if self.previous_met is True and self.outcome.is_met is not True:
+        if self.previous_met is True and self.is_met is not True:
             return "lost"
-        if self.previous_met is not True and self.outcome.is_met is True:
+        if self.previous_met is not True and self.is_met is True:
             return "gained"
         return ""
 
@@ -80,6 +92,19 @@ class CommuneYear:
     @property
     def recognised_but_lost(self) -> bool:
         return self.recognition is not None and bool(self.lost)
+
+    @property
+    def met_count(self) -> int:
+        """Criteria met, as stored with the results and counted on the grid and in the reports."""
+        return self.assessment.criteria_met if self.assessment else 0
+
+    @property
+    def criteria_total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def all_met(self) -> bool:
+        return bool(self.rows) and self.met_count == len(self.rows)
 
     @property
     def status(self) -> str:
@@ -123,7 +148,9 @@ def commune_year(*, unit: AdministrativeUnit, year: int, criteria_set: CriteriaS
 
     rows = []
     for criterion, outcome in zip(criteria, evaluation.criteria, strict=True):
-        symbol, css = display.status_symbol(outcome.is_met)
+        result = results.get(criterion.pk)
+        is_met = result.is_met if result else None
+        symbol, css = display.status_symbol(is_met)
         indicator_rows = [
             _indicator_row(unit, criteria_set, indicator, values.get(indicator.pk), indicator_outcome)
             for indicator, indicator_outcome in zip(
@@ -134,12 +161,13 @@ def commune_year(*, unit: AdministrativeUnit, year: int, criteria_set: CriteriaS
             CriterionRow(
                 criterion=criterion,
                 outcome=outcome,
-                result=results.get(criterion.pk),
+                result=result,
+                is_met=is_met,
                 indicators=indicator_rows,
                 previous_met=previous_met.get(criterion.number) if previous else None,
                 symbol=symbol,
                 css=css,
-                reason_text=display.reason_text(outcome.reason) if outcome.is_met is None else "",
+                reason_text=display.reason_text(outcome.reason) if is_met is None else "",
                 evidence=evidence.get(criterion.number, NO_EVIDENCE),
             )
         )
@@ -161,7 +189,7 @@ def commune_year(*, unit: AdministrativeUnit, year: int, criteria_set: CriteriaS
 
 
 def _evaluation(unit, year, criteria_set, criteria, values, results) -> Evaluation:
-    """What the page shows: the evaluation of the stored inputs (stored results are the same numbers)."""
+    """The evaluation of the stored inputs, which explains the stored results indicator by indicator."""
     codes = {indicator.pk: indicator.code for criterion in criteria for indicator in criterion.indicators.all()}
     return evaluate_inputs(
         unit=unit,

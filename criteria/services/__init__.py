@@ -1,4 +1,4 @@
-"""Writes of the criteria app: assessments (entry, workflow, summaries) and their evidence."""
+"""Writes of the criteria app: assessments (entry, workflow, summaries, judging again) and their evidence."""
 
 from criteria.imports import ImportSummary
 from criteria.services.assessments import (
@@ -29,6 +29,7 @@ from criteria.services.evidence import (
     evidence_verified_file,
 )
 from criteria.services.imports import results_import, results_import_plan
+from criteria.services.reevaluation import ReevaluationResult, ResultChange, assessments_reevaluate
 
 __all__ = [
     "AssessmentError",
@@ -39,12 +40,15 @@ __all__ = [
     "ImportSummary",
     "NoCriteriaSet",
     "NotPermitted",
+    "ReevaluationResult",
+    "ResultChange",
     "ResultsInvalid",
     "StaleAssessment",
     "StepRefused",
     "assessment_save",
     "assessment_step",
     "assessment_summaries_refresh",
+    "assessments_reevaluate",
     "criteria_set_for",
     "district_step",
     "evidence_delete",
