@@ -73,7 +73,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "years": sorted({*years, year}, reverse=True),
             "rows": rows,
             "body": presenters.overview_body(rows, year=year),
-            "band_labels": [band_label(band) for band in selectors.overview_bands(year).lower],
+            "band_labels": [
+                band_label(band) for band in (rows[0].bands if rows else selectors.overview_bands(year)).lower
+            ],
             "statuses": [(s, presenters.status_label(s)) for s in selectors.WORKFLOW_STATUSES],
         },
     )
