@@ -7,11 +7,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from criteria.imports import ImportSummary, Place, RowError
 from funding.imports import FundingTable, StatedTotal, funding_table_read
 from funding.models import FundingRecord
 from funding.resources import FIELD_ROLES, FundingRecordResource
 from funding.selectors import Period, PlannedRecord, funding_findings_planned
+from ntm_portal.import_rows import ImportSummary, Place, RowError
 
 logger = logging.getLogger(__name__)
 

@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from communes import access
 from communes.models import AdministrativeUnit
-from criteria.imports import ImportSummary, Place, RowError
 from criteria.imports.results_wide import results_file_check
 from criteria.selectors import criteria_set_in_force
 from criteria.services import results_import
 from criteria.services.values_import import indicator_values_import
 from funding.services import funding_file_import
+from ntm_portal.import_rows import ImportSummary, Place, RowError
 from ntm_portal.models import ImportBatch
 
 Importer = Callable[..., ImportSummary]

@@ -1,6 +1,5 @@
 """Writes of the criteria app: assessments (entry, workflow, summaries) and their evidence."""
 
-from criteria.imports import ImportSummary
 from criteria.services.assessments import (
     AssessmentError,
     AssessmentLocked,
@@ -29,6 +28,7 @@ from criteria.services.evidence import (
     evidence_verified_file,
 )
 from criteria.services.imports import results_import, results_import_plan
+from ntm_portal.import_rows import ImportSummary
 
 __all__ = [
     "AssessmentError",

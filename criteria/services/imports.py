@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 
 from communes import access
 from communes.models import AdministrativeUnit
-from criteria.imports import ImportSummary, ResultRow, RowError
+from criteria.imports import ResultRow
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult
 from criteria.services.assessments import assessment_summary_fill, result_text
 from ntm_portal.collector import collector_paused
+from ntm_portal.import_rows import ImportSummary, RowError
 from ntm_portal.models import ChangeRecord
 
 # The comment of the history rows an import writes.

@@ -15,12 +15,12 @@ from communes import access
 from communes.models import AdministrativeUnit
 from criteria import workflow
 from criteria.evaluation import SetSpec, Status, Value, evaluate
-from criteria.imports import ImportSummary, Place, RowError
 from criteria.imports.results_long import ValueRow, indicator_values_read
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorValue
 from criteria.selectors import set_spec, unit_area_key
 from criteria.services.assessments import AssessmentError, DirectInput, assessment_save, value_text
 from ntm_portal.collector import collector_paused
+from ntm_portal.import_rows import ImportSummary, Place, RowError
 
 
 @dataclass
