@@ -14,14 +14,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes import access
 from communes.models import AdministrativeUnit
 from criteria.imports.results_wide import results_file_check
-from criteria.selectors import criteria_set_in_force
-from criteria.services import results_import
+from criteria.services import NoCriteriaSet, criteria_set_for_province, results_import
 from criteria.services.values_import import indicator_values_import
 from funding.services import funding_file_import
 from ntm_portal.import_rows import ImportSummary, Place, RowError
@@ -43,10 +41,10 @@ class ImportKind:
 
 def results_wide_import(content: bytes, *, file_name: str, user, year: int | None, dry_run: bool) -> ImportSummary:
     """A year's criterion results, a row per commune (the set in force for the user's province that year)."""
-    criteria_set = criteria_set_in_force(year=year, province=_province_of(user))
-    if criteria_set is None:
-        message = _("No criteria set covers the year %(year)s.") % {"year": year}
-        return ImportSummary(errors=[RowError(Place(), message)])
+    try:
+        criteria_set = criteria_set_for_province(province=_province_of(user), year=year)
+    except NoCriteriaSet as refused:
+        return ImportSummary(errors=[RowError(Place(), refused.message)])
     checked = results_file_check(
         content, year=year, criteria_set=criteria_set, file_name=file_name, user=user, compare=False
     )

@@ -83,7 +83,16 @@ class DirectInput:
 
 
 def criteria_set_for(*, unit: AdministrativeUnit, year: int) -> CriteriaSet:
-    criteria_set = criteria_set_in_force(year=year, province=unit.province())
+    return criteria_set_for_province(province=unit.province(), year=year)
+
+
+def criteria_set_for_province(*, province: AdministrativeUnit | None, year: int) -> CriteriaSet:
+    """The commune set in force in `year`: the province's own where it has one, else (and for None) the national.
+
+    The entry form, every import layout, the import page and the import_results command all choose through here,
+    so one file is read against one set whoever imports it.
+    """
+    criteria_set = criteria_set_in_force(year=year, province=province)
     if criteria_set is None:
         raise NoCriteriaSet(_("No criteria set covers the year %(year)s.") % {"year": year})
     return criteria_set
