@@ -4,6 +4,7 @@ import logging
 from collections import Counter
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 def funding_file_import(
-    content: bytes, *, file_name: str, user, year: int | None = None, dry_run: bool
+    *, content: bytes, file_name: str, user: AbstractUser | None, year: int | None = None, dry_run: bool
 ) -> ImportSummary:
     """Check a funding file and, unless `dry_run` or any row is refused, store all its rows in one transaction.
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -47,7 +48,9 @@ class _RowChange:
 
 
 @collector_paused()
-def results_import_plan(*, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], user=None) -> ImportSummary:
+def results_import_plan(
+    *, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], user: AbstractUser | None = None
+) -> ImportSummary:
     """Compare the rows with the stored results, writing nothing: the counts and errors of `results_import`."""
     summary, _changes = _plan(year=year, criteria_set=criteria_set, rows=list(rows), user=user, lock=False)
     return summary
@@ -55,7 +58,7 @@ def results_import_plan(*, year: int, criteria_set: CriteriaSet, rows: Iterable[
 
 @collector_paused()
 def results_import(
-    *, user, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], dry_run: bool
+    *, user: AbstractUser | None, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], dry_run: bool
 ) -> ImportSummary:
     """Store imported criterion results for a year, all rows or none; `dry_run` only compares.
 

@@ -8,6 +8,7 @@ level (a warning says so); an override, with its reason, stands.
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,7 @@ class _CommuneYear:
 
 @collector_paused()
 def indicator_values_import(
-    content: bytes, *, file_name: str, user, year: int | None = None, dry_run: bool
+    *, content: bytes, file_name: str, user: AbstractUser | None, year: int | None = None, dry_run: bool
 ) -> ImportSummary:
     """Read a long file of indicator values and store them, all commune-years or none; `dry_run` only compares.
 

@@ -89,7 +89,7 @@ class Command(ImportCommand):
         user = self.acting_user()
         if user is None and not dry_run:
             raise CommandError(_("Create a superuser first: the history of the imported values names who wrote them."))
-        summary = indicator_values_import(content, file_name=file_name, user=user, year=year, dry_run=dry_run)
+        summary = indicator_values_import(content=content, file_name=file_name, user=user, year=year, dry_run=dry_run)
         self.report(summary)
         self.finish(summary, dry_run=dry_run, done=_("The indicator values were imported."))
 
