@@ -44,13 +44,6 @@ class UnitQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )
 
-    def existing_in_year(self, year: int) -> "UnitQuerySet":
-        """Units that existed on at least one day of the year."""
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
-        )
-
     def current(self) -> "UnitQuerySet":
         return self.filter(valid_to__isnull=True)
 
@@ -155,11 +148,6 @@ class AdministrativeUnit(models.Model):
         self.short_name = nfc(self.short_name)
         self.search_name = fold(self.name)
         super().save(*args, **kwargs)
-
-    @property
-    def threshold_region(self) -> str:
-        """The region whose thresholds apply: the applied region when one is set."""
-        return self.applied_region or self.region
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)

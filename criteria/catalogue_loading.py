@@ -8,54 +8,21 @@ The fixture is written by scripts/build_criteria_fixtures.py; this module reads 
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from criteria.models import CriteriaSet, Criterion, Indicator, Threshold
-from criteria.services import ReevaluationResult, assessments_reevaluate
-from ntm_portal.bulk import UpsertCount
+from criteria.services import assessments_reevaluate
+from ntm_portal.bulk import LoadReport, UpsertCount
 from ntm_portal.text import nfc
 
 CRITERIA_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "criteria_sets.json"
-
-Row = TypeVar("Row", bound=models.Model)
-
-
-@dataclass
-class LoadReport:
-    """How many rows of each table a load created, updated or found already up to date."""
-
-    tables: dict[type[models.Model], UpsertCount] = field(default_factory=dict)
-    reevaluation: ReevaluationResult | None = None  # the assessments judged again after the load
-
-    def rows_written(self) -> int:
-        return sum(counts.created + counts.updated for counts in self.tables.values())
-
-    def save_row(self, *, model: type[Row], found: Row | None, key: dict[str, Any], values: dict[str, Any]) -> Row:
-        """Create the row, or bring `found` up to `values`, saving only when something differs."""
-        counts = self.tables.setdefault(model, UpsertCount())
-        if found is None:
-            row = model(**key, **values)
-            _validate(row)
-            row.save()
-            counts.created += 1
-            return row
-        changed = [name for name, value in values.items() if getattr(found, name) != value]
-        if not changed:
-            counts.unchanged += 1
-            return found
-        for name in changed:
-            setattr(found, name, values[name])
-        _validate(found)
-        found.save(update_fields=changed)
-        counts.updated += 1
-        return found
 
 
 def criteria_catalogue_load(*, path: Path = CRITERIA_FIXTURE) -> LoadReport:
@@ -168,13 +135,6 @@ def _load_indicator(raw: dict[str, Any], *, criterion: Criterion, existing: _Exi
                 "source": nfc(row["source"]),
             },
         )
-
-
-def _validate(row: models.Model) -> None:
-    # Choices and lengths are checked here so a bad fixture fails with the field named; related rows were
-    # just saved by this load, so checking them again would only cost a query per row.
-    relations = [field.name for field in row._meta.concrete_fields if field.is_relation]
-    row.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
 
 
 def _notes(lines: list[str]) -> str:

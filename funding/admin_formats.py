@@ -4,8 +4,8 @@ signatures, in .xlsx, .xls or CSV (django-import-export's own formats read a hea
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
 
-from criteria.imports import RowError
 from funding.imports import funding_table_read
+from ntm_portal.import_rows import RowError
 
 
 class UnreadableTable(ValueError):

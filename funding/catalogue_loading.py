@@ -11,9 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from criteria.catalogue_loading import LoadReport
 from funding.models import FundingSource
-from ntm_portal.bulk import UpsertCount
+from ntm_portal.bulk import LoadReport, UpsertCount
 from ntm_portal.text import nfc
 
 FUNDING_SOURCES_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "funding_sources.json"

@@ -22,8 +22,7 @@ import tablib
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from criteria.imports import Place, RowError
-from criteria.imports.results_wide import HEADER_SEARCH_ROWS, is_footer
+from ntm_portal.import_rows import HEADER_SEARCH_ROWS, Place, RowError, is_footer
 from ntm_portal.spreadsheets import Sheet, UnreadableFile, cell_text, read_sheets
 from ntm_portal.text import fold, nfc
 

@@ -40,9 +40,6 @@ class FundingSource(models.Model):
 
 
 class PeriodQuerySet(models.QuerySet):
-    def for_year(self, year: int) -> "PeriodQuerySet":
-        return self.filter(year_from=year, year_to=year)
-
     def within_period(self, start: int, end: int) -> "PeriodQuerySet":
         return self.filter(year_from__gte=start, year_to__lte=end)
 

@@ -4,20 +4,21 @@ import logging
 from collections import Counter
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from criteria.imports import ImportSummary, Place, RowError
 from funding.imports import FundingTable, StatedTotal, funding_table_read
 from funding.models import FundingRecord
 from funding.resources import FIELD_ROLES, FundingRecordResource
 from funding.selectors import Period, PlannedRecord, funding_findings_planned
+from ntm_portal.import_rows import ImportSummary, Place, RowError
 
 logger = logging.getLogger(__name__)
 
 
 def funding_file_import(
-    content: bytes, *, file_name: str, user, year: int | None = None, dry_run: bool
+    *, content: bytes, file_name: str, user: AbstractUser | None, year: int | None = None, dry_run: bool
 ) -> ImportSummary:
     """Check a funding file and, unless `dry_run` or any row is refused, store all its rows in one transaction.
 

@@ -1,7 +1,12 @@
-"""Idempotent bulk writes: create what is missing, update what differs, leave the rest untouched."""
+"""Idempotent writes: create what is missing, update what differs, leave the rest untouched.
+
+`bulk_upsert` writes many rows of one table in a few queries; `LoadReport.save_row` writes catalogue rows one
+at a time, validated, for the loaders of small reference tables.
+"""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
@@ -19,6 +24,48 @@ class UpsertCount:
             "updated": self.updated,
             "unchanged": self.unchanged,
         }
+
+
+Row = TypeVar("Row", bound=Model)
+
+
+@dataclass
+class LoadReport:
+    """How many rows of each table a load created, updated or found already up to date."""
+
+    tables: dict[type[Model], UpsertCount] = field(default_factory=dict)
+    # What a load judged again once its rows changed (the criteria catalogue: a ReevaluationResult).
+    reevaluation: object | None = None
+
+    def rows_written(self) -> int:
+        return sum(counts.created + counts.updated for counts in self.tables.values())
+
+    def save_row(self, *, model: type[Row], found: Row | None, key: dict[str, Any], values: dict[str, Any]) -> Row:
+        """Create the row, or bring `found` up to `values`, saving only when something differs."""
+        counts = self.tables.setdefault(model, UpsertCount())
+        if found is None:
+            row = model(**key, **values)
+            _validate(row)
+            row.save()
+            counts.created += 1
+            return row
+        changed = [name for name, value in values.items() if getattr(found, name) != value]
+        if not changed:
+            counts.unchanged += 1
+            return found
+        for name in changed:
+            setattr(found, name, values[name])
+        _validate(found)
+        found.save(update_fields=changed)
+        counts.updated += 1
+        return found
+
+
+def _validate(row: Model) -> None:
+    # Choices and lengths are checked here so a bad fixture fails with the field named; related rows were
+    # just saved by this load, so checking them again would only cost a query per row.
+    relations = [field.name for field in row._meta.concrete_fields if field.is_relation]
+    row.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
 
 
 def bulk_upsert(

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from criteria.imports import ImportSummary
+from ntm_portal.import_rows import ImportSummary
 
 
 class ImportCommand(BaseCommand):

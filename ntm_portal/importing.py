@@ -1,6 +1,6 @@
 """The files staff import on the import page: the kinds there are, and the upload → preview → confirm steps.
 
-Every kind is a function `(content, *, file_name, user, year, dry_run) -> ImportSummary` that checks the
+Every kind is a function `(*, content, file_name, user, year, dry_run) -> ImportSummary` that checks the
 whole file and, unless `dry_run`, writes all its rows in one transaction or nothing. An upload is kept
 as an `ImportBatch` with what the dry run found; confirming runs the same function again for real, so
 rows changed by somebody else in between are checked again rather than overwritten blindly.
@@ -10,21 +10,20 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes import access
 from communes.models import AdministrativeUnit
-from criteria.imports import ImportSummary, Place, RowError
 from criteria.imports.results_wide import results_file_check
-from criteria.selectors import criteria_set_in_force
-from criteria.services import results_import
+from criteria.services import NoCriteriaSet, criteria_set_for_province, results_import
 from criteria.services.values_import import indicator_values_import
 from funding.services import funding_file_import
+from ntm_portal.import_rows import ImportSummary, Place, RowError
 from ntm_portal.models import ImportBatch
 
 Importer = Callable[..., ImportSummary]
@@ -41,12 +40,14 @@ class ImportKind:
     result_url: Callable[[ImportBatch], str]
 
 
-def results_wide_import(content: bytes, *, file_name: str, user, year: int | None, dry_run: bool) -> ImportSummary:
+def results_wide_import(
+    *, content: bytes, file_name: str, user: AbstractUser, year: int | None, dry_run: bool
+) -> ImportSummary:
     """A year's criterion results, a row per commune (the set in force for the user's province that year)."""
-    criteria_set = criteria_set_in_force(year=year, province=_province_of(user))
-    if criteria_set is None:
-        message = _("No criteria set covers the year %(year)s.") % {"year": year}
-        return ImportSummary(errors=[RowError(Place(), message)])
+    try:
+        criteria_set = criteria_set_for_province(province=_province_of(user), year=year)
+    except NoCriteriaSet as refused:
+        return ImportSummary(errors=[RowError(Place(), refused.message)])
     checked = results_file_check(
         content, year=year, criteria_set=criteria_set, file_name=file_name, user=user, compare=False
     )
@@ -55,7 +56,7 @@ def results_wide_import(content: bytes, *, file_name: str, user, year: int | Non
     return results_import(user=user, year=year, criteria_set=criteria_set, rows=checked.rows, dry_run=dry_run)
 
 
-def _province_of(user) -> AdministrativeUnit | None:
+def _province_of(user: AbstractUser) -> AdministrativeUnit | None:
     """The province whose own criteria specification applies: that of the user's widest unit."""
     roots = access.overview_roots(user)
     if not roots or access.is_admin(user):
@@ -108,9 +109,11 @@ KINDS = {
 }
 
 
-def import_check(*, user, kind: ImportKind, content: bytes, file_name: str, year: int | None) -> ImportBatch:
+def import_check(
+    *, user: AbstractUser, kind: ImportKind, content: bytes, file_name: str, year: int | None
+) -> ImportBatch:
     """Keep an uploaded file and what a dry run of it finds. Writes no imported data."""
-    summary = kind.run(content, file_name=file_name, user=user, year=year, dry_run=True)
+    summary = kind.run(content=content, file_name=file_name, user=user, year=year, dry_run=True)
     batch = ImportBatch(
         kind=kind.code,
         year=year,
@@ -124,14 +127,16 @@ def import_check(*, user, kind: ImportKind, content: bytes, file_name: str, year
     return batch
 
 
-def import_confirm(*, user, batch: ImportBatch) -> ImportSummary:
+def import_confirm(*, user: AbstractUser, batch: ImportBatch) -> ImportSummary:
     """Import a checked file for real: all its rows in one transaction, or, if it now has errors, nothing."""
     kind = KINDS[batch.kind]
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.CHECKED:
             return ImportSummary(written=batch.status == ImportBatch.Status.IMPORTED)
-        summary = kind.run(bytes(batch.content), file_name=batch.file_name, user=user, year=batch.year, dry_run=False)
+        summary = kind.run(
+            content=bytes(batch.content), file_name=batch.file_name, user=user, year=batch.year, dry_run=False
+        )
         _keep_summary(batch, summary)
         if summary.written:
             batch.status, batch.imported_at = ImportBatch.Status.IMPORTED, timezone.now()

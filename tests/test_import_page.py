@@ -3,6 +3,7 @@
 On the small world of tests/personas.py: the district office of Huyện Hoà An with two communes.
 """
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -10,9 +11,10 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
-from criteria.models import Assessment, CriterionResult
+from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult
 from criteria.selectors import criteria_set_in_force
 from funding.models import FundingRecord
 from ntm_portal.models import ChangeRecord, ImportBatch
@@ -306,3 +308,46 @@ def test_a_long_error_list_is_shown_a_hundred_at_a_time(client, world):
     assert "Page 1 of 2" in first and "Xã Không Có 0" in first and "Xã Không Có 119" not in first
     second = client.get(address, {"page": 2}).content.decode()
     assert "Page 2 of 2" in second and "Xã Không Có 119" in second
+
+
+def provincial_set(province) -> CriteriaSet:
+    """The province's own specification of the national set in force in YEAR, with the same criteria numbers."""
+    national = criteria_set_in_force(year=YEAR)
+    own = CriteriaSet.objects.create(
+        code="CB-2022",
+        name="Bộ tiêu chí xã nông thôn mới tỉnh Cao Bằng giai đoạn 2021-2025",
+        decision_number="01/QĐ-UBND",
+        decision_date=datetime.date(2022, 6, 1),
+        issuing_level=CriteriaSet.IssuingLevel.PROVINCIAL,
+        issuing_unit=province,
+        parent=national,
+        period_start=national.period_start,
+        period_end=national.period_end,
+        tier=national.tier,
+        assessed_level=national.assessed_level,
+        threshold_dimension=national.threshold_dimension,
+    )
+    Criterion.objects.bulk_create(
+        Criterion(criteria_set=own, number=number, name=name)
+        for number, name in national.criteria.values_list("number", "name")
+    )
+    return own
+
+
+@pytest.mark.django_db
+def test_the_page_and_the_command_import_a_file_against_the_provinces_own_set(client, world, tmp_path):
+    own = provincial_set(world.province)
+    content = results_workbook([("Xã Hưng Đạo", ALL_MET), ("Xã Đức Long", SOME_MET)])
+    batch = batch_of(upload(signed_in(client, world), content))
+    client.post(reverse("import_confirm", kwargs={"batch_id": batch.pk}))
+    assert set(Assessment.objects.values_list("unit__code", "criteria_set__code")) == {
+        ("01001", own.code),
+        ("01002", own.code),
+    }
+
+    file = tmp_path / "ket-qua.xlsx"
+    file.write_bytes(content)
+    out = io.StringIO()
+    call_command("import_results", str(file), "--year", str(YEAR), "--province", "Cao Bằng", stdout=out)
+    assert "0 new, 0 updated, 2 unchanged" in out.getvalue()
+    assert set(Assessment.objects.values_list("criteria_set__code", flat=True)) == {own.code}

@@ -1,4 +1,4 @@
-"""Reading the spreadsheets offices send: what a read row is and where a problem was found.
+"""Reading the results spreadsheets offices send: what a read row is and why a commune was not found.
 
 Readers (`results_wide`) turn a file into `ResultRow`s and `RowError`s without writing anything;
 `criteria.services.results_import` compares the rows with what is stored and writes them.
@@ -11,36 +11,7 @@ from django.utils.translation import gettext as _
 
 from communes.matching import MatchError, UnitMatch
 from communes.models import AdministrativeUnit
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where something is in the file, as Excel shows it: sheet name, row number, column letter and heading."""
-
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-    heading: str = ""
-
-    def __str__(self) -> str:
-        names = {"sheet": self.sheet, "row": self.row, "column": self.column, "heading": self.heading}
-        if self.row is None:
-            return _("sheet “%(sheet)s”") % names if self.sheet else ""
-        if not self.column:
-            return _("sheet “%(sheet)s”, row %(row)s") % names
-        if not self.heading:
-            return _("sheet “%(sheet)s”, row %(row)s, column %(column)s") % names
-        return _("sheet “%(sheet)s”, row %(row)s, column %(column)s (%(heading)s)") % names
-
-
-@dataclass(frozen=True)
-class RowError:
-    place: Place
-    message: str
-
-    def __str__(self) -> str:
-        place = str(self.place)
-        return _("%(place)s: %(message)s") % {"place": place, "message": self.message} if place else self.message
+from ntm_portal.import_rows import Place
 
 
 @dataclass(frozen=True)
@@ -49,24 +20,7 @@ class ResultRow:
 
     unit: AdministrativeUnit
     marks: Mapping[int, bool]
-    place: Place = Place()
-
-
-@dataclass
-class ImportSummary:
-    """What an import does (or would do, or did): rows by outcome and the refused rows with their reasons."""
-
-    new: int = 0  # communes without an assessment for the year and set yet
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    written: bool = False
-    # Things worth a look that do not stop the import (e.g. funding lines that do not add up)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def error_rows(self) -> int:
-        return len({(error.place.sheet, error.place.row) for error in self.errors if error.place.row is not None})
+    place: Place = field(default_factory=Place)
 
 
 def unit_match_message(match: UnitMatch, *, name: str, district: str, code: str) -> str:

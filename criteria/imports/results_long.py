@@ -21,11 +21,11 @@ from openpyxl.utils import get_column_letter
 from communes.matching import UnitMatcher
 from communes.models import AdministrativeUnit
 from criteria.evaluation import Value
-from criteria.imports import Place, RowError, unit_match_message
-from criteria.imports.results_wide import HEADER_SEARCH_ROWS, SIGNING_DATE
+from criteria.imports import unit_match_message
 from criteria.imports.values import InvalidValue, indicator_value
 from criteria.models import CriteriaSet, Indicator
 from criteria.services.assessments import NoCriteriaSet, criteria_set_for
+from ntm_portal.import_rows import HEADER_SEARCH_ROWS, SIGNING_DATE, Place, RowError
 from ntm_portal.spreadsheets import Sheet, UnreadableFile, cell_text, percent_cells, read_sheets
 from ntm_portal.text import fold
 

@@ -21,17 +21,16 @@ from openpyxl.utils import get_column_letter
 
 from communes.matching import DISTRICT_PREFIXES, UnitMatcher, written_prefix
 from communes.models import AdministrativeUnit
-from criteria.imports import ImportSummary, Place, ResultRow, RowError, unit_match_message
+from criteria.imports import ResultRow, unit_match_message
 from criteria.models import CriteriaSet
 from criteria.services.imports import results_import_plan
 from ntm_portal.collector import collector_paused
+from ntm_portal.import_rows import HEADER_SEARCH_ROWS, ImportSummary, Place, RowError, is_footer
 from ntm_portal.spreadsheets import Sheet, UnreadableFile, cell_text, read_sheets
 from ntm_portal.text import fold
 
 MET_MARKS = frozenset({"x", "đ", "đạt", "1", "✓", "✔"})
 NOT_MET_MARKS = frozenset({"", "0", "-", "–", "chưa đạt", "không đạt"})
-# The header is looked for among the first rows only: below them, a table's text is data.
-HEADER_SEARCH_ROWS = 30
 
 STT, NAME, DISTRICT, CODE, TOTAL = "stt", "name", "district", "code", "total"
 _STT_HEADINGS = frozenset({"stt", "tt", "so tt", "so thu tu"})
@@ -40,12 +39,6 @@ _NAME_PARTS = frozenset({"xa", "phuong", "thi tran", "don vi", "don vi hanh chin
 _DISTRICT_PARTS = frozenset({"huyen", "thanh pho", "thi xa", "quan", "tp", "tx", "don vi cap huyen"})
 _TOTAL_HEADINGS = ("tong so tieu chi", "tong so tc", "so tieu chi dat", "so tc dat", "tong tieu chi dat")
 _CRITERION_HEADING = re.compile(r"^(?:(?:tc|tieu chi)\s*(?:so)?\s*\.?\s*(\d{1,2})\b.*|(\d{1,2})(?:\s*[.:)]\s*\D.*)?)$")
-# Rows below the table: totals, signatures. Not "starts with Tổng/Cộng": Xã Tổng Cọt and Xã Cộng Hòa exist.
-_STOP_WORDS = re.compile(
-    r"^(?:(?:tong|cong)\W*$|tong (?:cong|so|hop)|cong toan|toan (?:tinh|huyen)|nguoi lap|lap bieu|thu truong|"
-    r"xac nhan|ghi chu|lanh dao|chu tich|pho chu tich|giam doc|ky ten|truong phong|t/m|tm\.|kt\.|noi nhan|ke toan)"
-)
-SIGNING_DATE = re.compile(r"ngay\b.*\bthang\b.*\bnam\b")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -286,8 +279,3 @@ def _not_a_commune_row(texts: Iterable[str], name: str) -> bool:
         return True
     first = fold(next((text for text in texts if text), ""))
     return any(is_footer(text) for text in (first, fold(name)))
-
-
-def is_footer(folded: str) -> bool:
-    """A folded cell text that ends a table: a total ("Tổng cộng"), a signature, a place and date."""
-    return bool(_STOP_WORDS.match(folded) or SIGNING_DATE.search(folded))

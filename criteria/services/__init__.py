@@ -1,6 +1,5 @@
 """Writes of the criteria app: assessments (entry, workflow, summaries, judging again) and their evidence."""
 
-from criteria.imports import ImportSummary
 from criteria.services.assessments import (
     AssessmentError,
     AssessmentLocked,
@@ -14,6 +13,7 @@ from criteria.services.assessments import (
     assessment_step,
     assessment_summaries_refresh,
     criteria_set_for,
+    criteria_set_for_province,
     district_step,
     normalised,
     result_text,
@@ -30,6 +30,7 @@ from criteria.services.evidence import (
 )
 from criteria.services.imports import results_import, results_import_plan
 from criteria.services.reevaluation import ReevaluationResult, ResultChange, assessments_reevaluate
+from ntm_portal.import_rows import ImportSummary
 
 __all__ = [
     "AssessmentError",
@@ -50,6 +51,7 @@ __all__ = [
     "assessment_summaries_refresh",
     "assessments_reevaluate",
     "criteria_set_for",
+    "criteria_set_for_province",
     "district_step",
     "evidence_delete",
     "evidence_restore",

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -83,7 +84,16 @@ class DirectInput:
 
 
 def criteria_set_for(*, unit: AdministrativeUnit, year: int) -> CriteriaSet:
-    criteria_set = criteria_set_in_force(year=year, province=unit.province())
+    return criteria_set_for_province(province=unit.province(), year=year)
+
+
+def criteria_set_for_province(*, province: AdministrativeUnit | None, year: int) -> CriteriaSet:
+    """The commune set in force in `year`: the province's own where it has one, else (and for None) the national.
+
+    The entry form, every import layout, the import page and the import_results command all choose through here,
+    so one file is read against one set whoever imports it.
+    """
+    criteria_set = criteria_set_in_force(year=year, province=province)
     if criteria_set is None:
         raise NoCriteriaSet(_("No criteria set covers the year %(year)s.") % {"year": year})
     return criteria_set
@@ -100,7 +110,7 @@ def district_step(assessment: Assessment) -> bool:
 
 def assessment_save(
     *,
-    user,
+    user: AbstractUser,
     unit: AdministrativeUnit,
     year: int,
     version: int,
@@ -327,7 +337,9 @@ def assessment_summary_fill(
     assessment.criteria_met = assessment.results_summary.count(SUMMARY_MET)
 
 
-def assessment_step(*, user, assessment: Assessment, step: str, version: int, comment: str = "") -> Assessment:
+def assessment_step(
+    *, user: AbstractUser, assessment: Assessment, step: str, version: int, comment: str = ""
+) -> Assessment:
     """Take a workflow step (submit, verify, approve, return, unlock) and record it."""
     try:
         step = workflow.Step(step)
@@ -369,7 +381,7 @@ def assessment_step(*, user, assessment: Assessment, step: str, version: int, co
     return assessment
 
 
-def _record(assessment: Assessment, user, changes: list[ChangeRecord]) -> None:
+def _record(assessment: Assessment, user: AbstractUser, changes: list[ChangeRecord]) -> None:
     subject_type = ContentType.objects.get_for_model(Assessment)
     for change in changes:
         change.user = user

@@ -8,7 +8,9 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +43,7 @@ def assessment_evidence_refresh(assessment: Assessment) -> None:
     assessment.save(update_fields=["evidence_summary", "evidence_accepted"])
 
 
-def _record(evidence: Evidence, user, *, action: str, comment: str = "") -> None:
+def _record(evidence: Evidence, user: AbstractUser, *, action: str, comment: str = "") -> None:
     """History, and the assessment's evidence summary, in the transaction of the change."""
     assessment = evidence.assessment
     assessment_evidence_refresh(assessment)
@@ -57,7 +59,7 @@ def _record(evidence: Evidence, user, *, action: str, comment: str = "") -> None
     )
 
 
-def _assessment(*, user, unit: AdministrativeUnit, year: int) -> Assessment:
+def _assessment(*, user: AbstractUser, unit: AdministrativeUnit, year: int) -> Assessment:
     criteria_set = criteria_set_for(unit=unit, year=year)
     existing = Assessment.objects.filter(unit=unit, year=year, criteria_set=criteria_set).first()
     return existing or assessment_save(user=user, unit=unit, year=year, version=0, values={}, direct={})
@@ -65,10 +67,10 @@ def _assessment(*, user, unit: AdministrativeUnit, year: int) -> Assessment:
 
 def evidence_upload(
     *,
-    user,
+    user: AbstractUser,
     unit: AdministrativeUnit,
     year: int,
-    upload,
+    upload: UploadedFile,
     title: str = "",
     document_number: str = "",
     document_date: datetime.date | None = None,
@@ -131,7 +133,7 @@ def _check_links(assessment: Assessment, criterion: Criterion | None, replaces: 
         raise EvidenceRefused(_("Only rejected evidence can be replaced, and only once."))
 
 
-def evidence_review(*, user, evidence: Evidence, accept: bool, comment: str = "") -> Evidence:
+def evidence_review(*, user: AbstractUser, evidence: Evidence, accept: bool, comment: str = "") -> Evidence:
     unit = evidence.assessment.unit
     if not access.can_review_evidence(user, unit):
         raise NotPermitted(_("You may not review evidence of this commune."))
@@ -149,7 +151,7 @@ def evidence_review(*, user, evidence: Evidence, accept: bool, comment: str = ""
     return evidence
 
 
-def evidence_delete(*, user, evidence: Evidence) -> Evidence:
+def evidence_delete(*, user: AbstractUser, evidence: Evidence) -> Evidence:
     """Hide the evidence; the file and the row stay, and reviewers can restore it."""
     if not access.can_upload_evidence(user, evidence.assessment.unit):
         raise NotPermitted(_("You may not delete evidence of this commune."))
@@ -160,7 +162,7 @@ def evidence_delete(*, user, evidence: Evidence) -> Evidence:
     return evidence
 
 
-def evidence_restore(*, user, evidence: Evidence) -> Evidence:
+def evidence_restore(*, user: AbstractUser, evidence: Evidence) -> Evidence:
     if not access.can_review_evidence(user, evidence.assessment.unit):
         raise NotPermitted(_("You may not restore evidence of this commune."))
     with transaction.atomic():

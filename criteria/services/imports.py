@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -18,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from communes import access
 from communes.models import AdministrativeUnit
-from criteria.imports import ImportSummary, ResultRow, RowError
+from criteria.imports import ResultRow
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult
 from criteria.services.assessments import assessment_summary_fill, result_text
 from ntm_portal.collector import collector_paused
+from ntm_portal.import_rows import ImportSummary, RowError
 from ntm_portal.models import ChangeRecord
 
 # The comment of the history rows an import writes.
@@ -46,7 +48,9 @@ class _RowChange:
 
 
 @collector_paused()
-def results_import_plan(*, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], user=None) -> ImportSummary:
+def results_import_plan(
+    *, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], user: AbstractUser | None = None
+) -> ImportSummary:
     """Compare the rows with the stored results, writing nothing: the counts and errors of `results_import`."""
     summary, _changes = _plan(year=year, criteria_set=criteria_set, rows=list(rows), user=user, lock=False)
     return summary
@@ -54,7 +58,7 @@ def results_import_plan(*, year: int, criteria_set: CriteriaSet, rows: Iterable[
 
 @collector_paused()
 def results_import(
-    *, user, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], dry_run: bool
+    *, user: AbstractUser | None, year: int, criteria_set: CriteriaSet, rows: Iterable[ResultRow], dry_run: bool
 ) -> ImportSummary:
     """Store imported criterion results for a year, all rows or none; `dry_run` only compares.
 

@@ -8,6 +8,7 @@ level (a warning says so); an override, with its reason, stands.
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -15,12 +16,12 @@ from communes import access
 from communes.models import AdministrativeUnit
 from criteria import workflow
 from criteria.evaluation import SetSpec, Status, Value, evaluate
-from criteria.imports import ImportSummary, Place, RowError
 from criteria.imports.results_long import ValueRow, indicator_values_read
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult, Indicator, IndicatorValue
 from criteria.selectors import set_spec, unit_area_key
 from criteria.services.assessments import AssessmentError, DirectInput, assessment_save, value_text
 from ntm_portal.collector import collector_paused
+from ntm_portal.import_rows import ImportSummary, Place, RowError
 
 
 @dataclass
@@ -42,7 +43,7 @@ class _CommuneYear:
 
 @collector_paused()
 def indicator_values_import(
-    content: bytes, *, file_name: str, user, year: int | None = None, dry_run: bool
+    *, content: bytes, file_name: str, user: AbstractUser | None, year: int | None = None, dry_run: bool
 ) -> ImportSummary:
     """Read a long file of indicator values and store them, all commune-years or none; `dry_run` only compares.
 

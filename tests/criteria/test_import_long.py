@@ -100,7 +100,7 @@ def result(code, number, year=YEAR):
 
 
 def run_import(content, user, *, year=None, dry_run=False):
-    return indicator_values_import(content, file_name="so-lieu.xlsx", user=user, year=year, dry_run=dry_run)
+    return indicator_values_import(content=content, file_name="so-lieu.xlsx", user=user, year=year, dry_run=dry_run)
 
 
 def messages(summary):
@@ -326,7 +326,7 @@ def test_a_csv_file_with_the_year_chosen(draft, admin):
     code = draft[0]
     content = f"Mã xã;Mã chỉ tiêu;Kết quả\r\n{code};15.3;12,5\r\n{code};8.1;Đạt\r\n".encode("utf-8-sig")
 
-    summary = indicator_values_import(content, file_name="so-lieu.csv", user=admin, year=YEAR, dry_run=False)
+    summary = indicator_values_import(content=content, file_name="so-lieu.csv", user=admin, year=YEAR, dry_run=False)
 
     assert summary.written, messages(summary)
     assert stored_values(code) == {"15.3": Decimal("12.5"), "8.1": True}

@@ -62,7 +62,7 @@ def workbook(rows, *, header=HEADER, title_rows=True, total=None, sheet_title="K
 
 
 def run(content, *, user=None, year=None, dry_run=False, file_name="kinh-phi.xlsx"):
-    return funding_file_import(content, file_name=file_name, user=user, year=year, dry_run=dry_run)
+    return funding_file_import(content=content, file_name=file_name, user=user, year=year, dry_run=dry_run)
 
 
 def counts():

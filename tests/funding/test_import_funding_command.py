@@ -260,7 +260,7 @@ def test_the_admin_export_reads_back_as_unchanged(commune, client):
     assert "Thành phố Cao Bằng,2011-2020,Vốn tín dụng,mobilised,46000," in text
     before = counts()
 
-    summary = funding_file_import(text.encode(), file_name="export.csv", user=None, dry_run=True)
+    summary = funding_file_import(content=text.encode(), file_name="export.csv", user=None, dry_run=True)
 
     assert summary.errors == []
     assert (summary.new, summary.updated, summary.unchanged) == (0, 0, FundingRecord.objects.count())

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from communes.models import AdministrativeUnit
 from criteria.imports.results_wide import results_file_check
 from criteria.models import CriteriaSet
-from criteria.selectors import criteria_set_in_force
-from criteria.services import results_import
+from criteria.services import NoCriteriaSet, criteria_set_for_province, results_import
 from criteria.services.values_import import indicator_values_import
 from ntm_portal.import_command import ImportCommand
 from ntm_portal.text import fold
@@ -38,7 +37,12 @@ class Command(ImportCommand):
         parser.add_argument(
             "--year", type=int, help="Required for the wide layout; for the long one, the year every row must have."
         )
-        parser.add_argument("--criteria-set", default="", metavar="CODE", help="Default: the set in force that year.")
+        parser.add_argument(
+            "--criteria-set",
+            default="",
+            metavar="CODE",
+            help="Default: the set in force that year (for --province, its own set where it has one).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check the file and count; write nothing.")
         parser.add_argument(
             "--province",
@@ -64,8 +68,8 @@ class Command(ImportCommand):
             return
         if year is None:
             raise CommandError(_("The wide layout needs --year."))
-        chosen = self._criteria_set(code=criteria_set, year=year)
         within = self._province(province, year=year) if province else None
+        chosen = self._criteria_set(code=criteria_set, year=year, province=within)
         checked = results_file_check(
             content, year=year, criteria_set=chosen, file_name=file.name, within=within, compare=False
         )
@@ -85,19 +89,21 @@ class Command(ImportCommand):
         user = self.acting_user()
         if user is None and not dry_run:
             raise CommandError(_("Create a superuser first: the history of the imported values names who wrote them."))
-        summary = indicator_values_import(content, file_name=file_name, user=user, year=year, dry_run=dry_run)
+        summary = indicator_values_import(content=content, file_name=file_name, user=user, year=year, dry_run=dry_run)
         self.report(summary)
         self.finish(summary, dry_run=dry_run, done=_("The indicator values were imported."))
 
-    def _criteria_set(self, *, code: str, year: int) -> CriteriaSet:
+    def _criteria_set(self, *, code: str, year: int, province: AdministrativeUnit | None) -> CriteriaSet:
         if code:
             chosen = CriteriaSet.objects.filter(code=code).first()
             if chosen is None:
                 raise CommandError(_("No criteria set has the code %(code)s.") % {"code": code})
         else:
-            chosen = criteria_set_in_force(year=year)
-            if chosen is None:
-                raise CommandError(_("No criteria set covers the year %(year)s.") % {"year": year})
+            # As the import page chooses: the province's own set that year where it has one.
+            try:
+                chosen = criteria_set_for_province(province=province, year=year)
+            except NoCriteriaSet as refused:
+                raise CommandError(refused.message) from None
         if not chosen.covers(year) or chosen.assessed_level != CriteriaSet.AssessedLevel.COMMUNE:
             raise CommandError(_("%(set)s does not judge communes in %(year)s.") % {"set": chosen.code, "year": year})
         return chosen

@@ -24,6 +24,8 @@ class Command(ImportCommand):
 
     def handle(self, *args, file: Path, year: int | None, dry_run: bool, **options) -> None:
         content = self.read(file)
-        summary = funding_file_import(content, file_name=file.name, user=self.acting_user(), year=year, dry_run=dry_run)
+        summary = funding_file_import(
+            content=content, file_name=file.name, user=self.acting_user(), year=year, dry_run=dry_run
+        )
         self.report(summary)
         self.finish(summary, dry_run=dry_run, done=_("The funding records were imported."))

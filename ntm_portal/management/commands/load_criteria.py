@@ -1,3 +1,6 @@
+"""`load_criteria`: the criteria and funding catalogues in one transaction. It lives on the top floor because it
+loads two apps, and criteria may not import funding."""
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
