@@ -46,3 +46,22 @@ def test_bands_that_do_not_partition_are_refused_in_vietnamese(ranges):
 def test_an_under_line_outside_the_set_is_refused():
     with pytest.raises(BandsError, match="dưới 12 tiêu chí"):
         scheme([(10, 10), (0, 9)], criteria=10, under=[12])
+
+
+@pytest.mark.django_db
+def test_a_set_refuses_bands_that_do_not_fit_its_criteria():
+    from django.core.exceptions import ValidationError
+
+    from criteria.catalogue_loading import criteria_catalogue_load
+    from criteria.models import CriteriaSet
+    from criteria.selectors import set_bands
+
+    criteria_catalogue_load()
+    qd51 = CriteriaSet.objects.get(code="QD51-2025")
+    assert [band.label for band in set_bands(qd51).all_bands] == ["10", "8-9", "5-7", "<5"]
+    qd51.report_bands = {"bands": [[19, 19], [0, 18]]}
+    with pytest.raises(ValidationError, match="đi từ 10 xuống 0"):
+        qd51.full_clean()
+    qd51.report_bands = {"bands": [[10, 10], [6, 9], [0, 5]], "under": [8]}
+    qd51.full_clean()
+    assert [band.label for band in set_bands(qd51).all_bands] == ["10", "6-9", "<6", "<8"]
