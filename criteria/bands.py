@@ -63,10 +63,14 @@ class BandScheme:
         }
 
 
+# The key of every scheme's first band: all N criteria met.
+ALL_MET = "all"
+
+
 def band(low: int, high: int, *, criteria: int) -> Band:
     """A band with the key and label the grid's filters and the reports use ("all", "15_18", "under_5")."""
     if low == high == criteria:
-        return Band("all", str(criteria), low, high)
+        return Band(ALL_MET, str(criteria), low, high)
     if low == 0:
         return Band(f"under_{high + 1}", f"<{high + 1}", 0, high)
     if low == high:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import access
-from communes.models import AdministrativeUnit
-from criteria import display, workflow
+from communes.models import TWO_TIER_MAP_START, AdministrativeUnit
+from criteria import display, selectors, workflow
 from criteria.commune_detail import CommuneYear, commune_year, stored_values, years_for
 from criteria.forms import AssessmentEntryForm
 from criteria.models import Assessment
@@ -57,6 +57,13 @@ def _can_edit(user, page: CommuneYear) -> bool:
 @login_required
 def commune_detail(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
     page = commune_page(request, unit_id, year)
+    lineage = selectors.commune_lineage(unit=page.unit)
+    successors = selectors.commune_successors(unit=page.unit)
+    linked = {
+        *(predecessor.unit_id for predecessor in lineage.predecessors),
+        *(other.unit_id for predecessor in lineage.predecessors for other in predecessor.shared_with),
+        *(successor.unit_id for successor in successors),
+    }
     return render(
         request,
         "criteria/commune.html",
@@ -65,8 +72,19 @@ def commune_detail(request: HttpRequest, unit_id: int, year: int) -> HttpRespons
             "years": years_for(page.unit, last_year=_last_year()),
             "steps": _steps(request.user, page),
             "can_edit": _can_edit(request.user, page),
+            "lineage": lineage,
+            "successors": successors,
+            "openable": _openable(request.user, linked),
+            "reform_day": TWO_TIER_MAP_START,
         },
     )
+
+
+def _openable(user, unit_ids: set[int]) -> set[int]:
+    """Those units the user may open: history is shown to whoever sees the commune, links only where they lead."""
+    if not unit_ids:
+        return set()
+    return set(access.visible_units(user).filter(pk__in=unit_ids).values_list("pk", flat=True))
 
 
 @login_required

@@ -80,21 +80,50 @@ def set_blocks(figures: ReportFigures) -> list[Block]:
 
 
 def average_blocks(figures: ReportFigures) -> list[Block]:
-    """The average criteria per commune, against plan and the previous year, and by district: §I.9.b."""
-    sentence = f"Bình quân toàn {_scope_word(figures)} đạt {average_text(figures.average)}"
-    if figures.average_of_plan is not None:
-        sentence += (
-            f" (bằng {percent_text(figures.average_of_plan)} so với kế hoạch "
-            f"{decimal_text(figures.planned_average, 2)} tiêu chí/xã)"
-        )
-    if figures.average_change is not None:
-        sentence += f", {change_text(figures.average_change, unit=' tiêu chí/xã')} so với năm {figures.previous_year}"
-    blocks: list[Block] = [Paragraph(sentence + ".")]
+    """The average criteria per commune, against plan and the previous year, and by district: §I.9.b. A period
+    across the 2025 reform gives each set's years their own sentence instead (`segment_blocks`)."""
+    if figures.crosses_scales:
+        blocks = segment_blocks(figures)
+    else:
+        sentence = f"Bình quân toàn {_scope_word(figures)} đạt {average_text(figures.average)}{_of_plan(figures)}"
+        if figures.average_change is not None:
+            change = change_text(figures.average_change, unit=" tiêu chí/xã")
+            sentence += f", {change} so với năm {figures.previous_year}"
+        blocks = [Paragraph(sentence + ".")]
     if figures.districts:
         ranked = ", ".join(f"{district.name} ({decimal_text(district.average)})" for district in figures.districts)
         blocks.append(Paragraph(f"Bình quân tiêu chí/xã theo đơn vị cấp huyện, từ cao đến thấp: {ranked}."))
         blocks.append(district_table(figures))
     return blocks
+
+
+def segment_blocks(figures: ReportFigures) -> list[Block]:
+    """One sentence per run of years judged on one set, with its last year's figures: the 19 criteria until
+    2025 on the old communes (their recognitions as they stood), the 10 of QĐ 51/2025 on the new ones."""
+    blocks: list[Block] = []
+    for segment in figures.segments:
+        criteria_set, last = segment.criteria_set, segment.last_year
+        years = f"Năm {last}" if segment.first_year == last else f"Giai đoạn {segment.first_year}-{last}"
+        reached = "" if segment.first_year == last else f" đến năm {last}"
+        sentence = (
+            f"{years} ({criteria_set.name}, Quyết định số {criteria_set.decision_number}, "
+            f"{criteria_set.criteria} tiêu chí):{reached} bình quân toàn {_scope_word(figures)} đạt "
+            f"{average_text(segment.average)}{_of_plan(figures) if last == figures.year else ''}; "
+            f"{count_text(segment.met_all)}/{integer_text(segment.communes)} xã đạt đủ {criteria_set.criteria} "
+            f"tiêu chí; {count_text(segment.recognised)} xã được công nhận đạt chuẩn nông thôn mới."
+        )
+        blocks.append(Paragraph(sentence))
+    return blocks
+
+
+def _of_plan(figures: ReportFigures) -> str:
+    """ " (bằng 96,55% so với kế hoạch 11,00 tiêu chí/xã)" of the report year's average, "" without a plan."""
+    if figures.average_of_plan is None:
+        return ""
+    return (
+        f" (bằng {percent_text(figures.average_of_plan)} so với kế hoạch "
+        f"{decimal_text(figures.planned_average, 2)} tiêu chí/xã)"
+    )
 
 
 def district_table(figures: ReportFigures) -> Table:

@@ -5,6 +5,7 @@
 - `results`: the one reader of a year's results (`year_results`);
 - `grid`, `overview`: the results grid and the overview of provinces, built on it;
 - `recognitions`, `evidence`, `history`: what the reports add to it;
+- `lineage`: a commune's predecessors across map changes and their results (history, never totals);
 - `inputs`: a commune-year's inputs for the evaluation engine.
 """
 
@@ -36,6 +37,16 @@ from criteria.selectors.grid import (
 )
 from criteria.selectors.history import HISTORY_FROM, YearHistory, results_history
 from criteria.selectors.inputs import assessment_evaluation, direct_results, evaluate_inputs, unit_area_key
+from criteria.selectors.lineage import (
+    Lineage,
+    LineageYear,
+    PastRecognition,
+    Predecessor,
+    PredecessorResult,
+    UnitLink,
+    commune_lineage,
+    commune_successors,
+)
 from criteria.selectors.overview import OverviewRow, overview_bands, results_overview
 from criteria.selectors.recognitions import (
     TIER_RANK,
@@ -86,9 +97,15 @@ __all__ = [
     "GridFilters",
     "GridGroup",
     "GridRow",
+    "Lineage",
+    "LineageYear",
     "OverviewRow",
+    "PastRecognition",
     "PeriodRecognitions",
+    "Predecessor",
+    "PredecessorResult",
     "ResultsGrid",
+    "UnitLink",
     "YearHistory",
     "YearResults",
     "all_programme_communes",
@@ -98,6 +115,8 @@ __all__ = [
     "band_summary",
     "chosen_criteria_set",
     "commune_criteria_sets",
+    "commune_lineage",
+    "commune_successors",
     "covered_years",
     "criteria_set_in_force",
     "default_year",

@@ -1,6 +1,6 @@
 from django import template
 
-from criteria import display
+from criteria import display, presenters
 
 register = template.Library()
 
@@ -18,3 +18,14 @@ def step_text(step: str) -> str:
 @register.filter
 def step_button_text(step: str) -> str:
     return display.step_button_text(step)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """An assessment status as the grid shows it ("No assessment" for a commune-year without one)."""
+    return presenters.status_label(status)
+
+
+@register.filter
+def tier_label(tier: str) -> str:
+    return presenters.tier_label(tier)

@@ -123,6 +123,24 @@ class YearFigures:
 
 
 @dataclass(frozen=True)
+class SetSegment:
+    """The years of a report's period judged on one set, with the figures of its last year: a period across
+    the 2025 reform reports each set apart, never one average over 19 and 10 criteria."""
+
+    criteria_set: SetRef
+    first_year: int
+    last_year: int
+    communes: int  # programme communes of the last year, on its map
+    criteria_met_total: int
+    met_all: int  # communes meeting every criterion of the set
+    recognised: int  # communes holding a recognition during the last year (on the old map: the old communes)
+
+    @property
+    def average(self) -> Decimal:
+        return average(self.criteria_met_total, self.communes)
+
+
+@dataclass(frozen=True)
 class EvidenceFigures:
     accepted: int
     pending: int
@@ -228,6 +246,12 @@ class ReportFigures(YearSummary):
     plan: PlanFigures | None  # the targets of the year after
     matrix: MatrixFigures | None  # Biểu 01, when the appendix was asked for
     earlier: tuple[YearSummary, ...]  # earlier years for Biểu 03's TH columns, oldest first
+    segments: tuple[SetSegment, ...] = ()  # the period's runs of years on one set, oldest first
+
+    @property
+    def crosses_scales(self) -> bool:
+        """The period has years judged on sets of different sizes (19 criteria, then 10)."""
+        return len({segment.criteria_set.criteria for segment in self.segments}) > 1
 
     @property
     def criteria_count(self) -> int:

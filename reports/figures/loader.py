@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from communes.models import AdministrativeUnit
 from criteria import selectors
+from criteria.bands import ALL_MET
 from criteria.models import CriteriaSet, Tier
 from criteria.selectors import TIERS, ResultsGrid, YearResults
 from funding.selectors import Period, funding_kinds, funding_summary
@@ -23,6 +24,7 @@ from reports.figures.data import (
     PlanFigures,
     ReportFigures,
     SetRef,
+    SetSegment,
     TierFigures,
     UnitRef,
     YearFigures,
@@ -47,6 +49,7 @@ def report_figures(*, unit: AdministrativeUnit, year: int, start: int | None = N
     commune_ids = [commune.unit_id for commune in now.communes]
     summary = _year_summary(unit, now, start=start, previous=previous if comparable else None)
     period = Period(start, year)
+    history = selectors.results_history(unit=unit, year=year)
     return ReportFigures(
         **{field: getattr(summary, field) for field in YearSummary.__dataclass_fields__},
         unit=unit_ref(unit),
@@ -64,13 +67,14 @@ def report_figures(*, unit: AdministrativeUnit, year: int, start: int | None = N
                 commune_ids=commune_ids, year=year, criteria_set=now.criteria_set
             )
         ),
-        history=_history(unit, year=year),
+        history=_history(history),
         funding=funding_summary(unit=unit, period=period),
         funding_kinds=funding_kinds(unit=unit, period=period),
         evidence=_evidence(now, commune_ids),
         plan=plan_figures(unit=unit, year=year + 1, held_in=year),
         matrix=matrix_figures(selectors.grid_of(now)) if appendix else None,
         earlier=_earlier(unit, start=start, year=year) if appendix else (),
+        segments=_segments(history, start=start),
     )
 
 
@@ -188,7 +192,7 @@ def _districts(unit, now: YearResults, previous: YearResults | None) -> tuple[Di
     return tuple(sorted(figures, key=lambda district: (-district.average, district.name)))
 
 
-def _history(unit: AdministrativeUnit, *, year: int) -> tuple[YearFigures, ...]:
+def _history(history: tuple[selectors.YearHistory, ...]) -> tuple[YearFigures, ...]:
     return tuple(
         YearFigures(
             year=point.year,
@@ -199,7 +203,28 @@ def _history(unit: AdministrativeUnit, *, year: int) -> tuple[YearFigures, ...]:
             recognised=point.recognised,
             by_band=dict(point.summary.by_band),
         )
-        for point in selectors.results_history(unit=unit, year=year)
+        for point in history
+    )
+
+
+def _segments(history: tuple[selectors.YearHistory, ...], *, start: int) -> tuple[SetSegment, ...]:
+    """The period's years with results in runs judged on one set, each with its last year's figures."""
+    runs: list[list[selectors.YearHistory]] = []
+    for point in (point for point in history if point.year >= start):
+        if not runs or runs[-1][-1].criteria_set.pk != point.criteria_set.pk:
+            runs.append([])
+        runs[-1].append(point)
+    return tuple(
+        SetSegment(
+            criteria_set=set_ref(run[-1].criteria_set, criteria=run[-1].criteria),
+            first_year=run[0].year,
+            last_year=run[-1].year,
+            communes=run[-1].summary.communes,
+            criteria_met_total=run[-1].summary.criteria_met_total,
+            met_all=run[-1].summary.by_band.get(ALL_MET, 0),
+            recognised=run[-1].recognised,
+        )
+        for run in runs
     )
 
 

@@ -61,7 +61,14 @@ def _read(kind, value):
         return {_read(key_kind, key): _read(item_kind, item) for key, item in value.items()}
     if dataclasses.is_dataclass(kind):
         hints = _hints(kind)
-        return kind(**{field.name: _read(hints[field.name], value[field.name]) for field in dataclasses.fields(kind)})
+        # A field added since a snapshot was written (with a default) reads as its default.
+        return kind(
+            **{
+                field.name: _read(hints[field.name], value[field.name])
+                for field in dataclasses.fields(kind)
+                if field.name in value or field.default is dataclasses.MISSING
+            }
+        )
     if kind is Decimal:
         return Decimal(value)
     if kind is int:

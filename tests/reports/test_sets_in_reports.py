@@ -12,6 +12,7 @@ from criteria.models import Assessment, CriteriaSet, CriterionResult
 from criteria.selectors import programme_communes, year_results
 from criteria.services import assessment_summaries_refresh
 from reports.figures import figures_from_json, figures_json, report_figures
+from reports.numbers import average_text, count_text
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,52 @@ def test_figures_read_back_from_their_snapshot_are_equal(province_2026):
         ),
     ):
         assert figures_from_json(figures_json(figures)) == figures
+
+
+def test_a_period_across_the_reform_reports_each_set_with_its_own_figures(province_2026):
+    figures = report_figures(unit=province_2026, year=2026, start=2021)
+
+    assert figures.crosses_scales
+    old_map, new_map = year_results(within=province_2026, year=2025), year_results(within=province_2026, year=2026)
+    assert [
+        (s.criteria_set.code, s.first_year, s.last_year, s.criteria_set.criteria, s.communes) for s in figures.segments
+    ] == [("QD318-2022", 2021, 2025, 19, 139), ("QD51-2025", 2026, 2026, 10, 53)]
+    before, after = figures.segments
+    assert before.criteria_met_total == old_map.summary.criteria_met_total
+    assert before.met_all == sum(1 for commune in old_map.communes if commune.met == 19)
+    assert before.recognised == sum(1 for commune in old_map.communes if commune.tier) > 0
+    assert after.criteria_met_total == new_map.summary.criteria_met_total == figures.criteria_met_total
+    assert after.met_all == MET_ALL and after.recognised == 0  # the old communes' recognitions stay theirs
+    assert figures_from_json(figures_json(figures)) == figures
+
+
+def test_a_snapshot_written_before_segments_reads_back_without_them(province_2026):
+    figures = report_figures(unit=province_2026, year=2026, start=2021)
+    stored = figures_json(figures)
+    del stored["figures"]["segments"]
+
+    assert figures_from_json(stored).segments == () and not figures_from_json(stored).crosses_scales
+
+
+def test_the_phase_report_across_the_reform_gives_each_set_its_sentence(province_2026, tmp_path):
+    output = tmp_path / "2021-2026.pdf"
+    call_command(
+        "render_report", unit="Tỉnh Cao Bằng", period="2021-2026", kind="phase", file_format="pdf", output=output
+    )
+
+    text = " ".join(pdf_text(output).split()).replace("/ ", "/")
+    figures = report_figures(unit=province_2026, year=2026, start=2021)
+    before, after = figures.segments
+    assert (
+        "Giai đoạn 2021-2025 (Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021-2025, Quyết định số "
+        f"318/QĐ-TTg, 19 tiêu chí): đến năm 2025 bình quân toàn tỉnh đạt {average_text(before.average)}; "
+        f"{count_text(before.met_all)}/139 xã đạt đủ 19 tiêu chí; {count_text(before.recognised)} xã được công nhận "
+        "đạt chuẩn nông thôn mới." in text
+    )
+    assert (
+        "Năm 2026 (Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2026-2030, Quyết định số 51/2025/QĐ-TTg, "
+        f"10 tiêu chí): bình quân toàn tỉnh đạt {average_text(after.average)}; 04/53 xã đạt đủ 10 tiêu chí; "
+        "00 xã được công nhận đạt chuẩn nông thôn mới." in text
+    )
+    # No single average over the period's 19 and 10 criteria.
+    assert "Bình quân toàn tỉnh đạt" not in text
