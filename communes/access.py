@@ -40,6 +40,7 @@ class Action(StrEnum):
     WRITE_REPORT = "write_report"  # create, edit, render and delete drafts, and see them
     ISSUE_REPORT = "issue_report"
     SEE_RENDER_JOB = "see_render_job"  # of a report's draft, its requester's alone
+    EDIT_CRITERIA_SETS = "edit_criteria_sets"  # copy, edit, import and export the province's criteria sets
 
 
 TRANSITIONS = frozenset({Action.SUBMIT, Action.VERIFY, Action.APPROVE, Action.RETURN, Action.UNLOCK})
@@ -64,7 +65,7 @@ _OFFICE = frozenset(
     }
 )
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.PROVINCE_STAFF: _OFFICE | {Action.APPROVE, Action.UNLOCK},
+    Role.PROVINCE_STAFF: _OFFICE | {Action.APPROVE, Action.UNLOCK, Action.EDIT_CRITERIA_SETS},
     Role.DISTRICT_STAFF: _OFFICE | {Action.VERIFY},
     Role.COMMUNE_OFFICIAL: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.UPLOAD_EVIDENCE}),
     Role.LEADER: frozenset({Action.VIEW}),
