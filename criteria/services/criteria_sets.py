@@ -21,7 +21,7 @@ from criteria.models import Assessment, CriteriaSet, Criterion, Indicator, Thres
 from criteria.services.assessments import AssessmentError
 from criteria.services.reevaluation import ReevaluationResult, assessments_reevaluate
 from ntm_portal.models import ChangeRecord
-from ntm_portal.text import nfc
+from ntm_portal.text import nfc, nfc_lines
 
 # Fields of a set the editor changes; what identifies the thresholds' meaning (tier, level, dimension) stays
 # as it is once assessments are judged by the set: copy it into a new set instead.
@@ -158,7 +158,9 @@ def _assign(obj, fields: tuple[str, ...], data: dict, *, prefix: str) -> list[Ch
     for name in fields:
         if name not in data:
             continue
-        value = nfc(data[name]) if isinstance(data[name], str) else data[name]
+        value = data[name]
+        if isinstance(value, str):
+            value = nfc_lines(value) if name in ("notes", "text", "decision_citation", "source") else nfc(value)
         old = getattr(obj, name)
         if old != value:
             changes.append(Change(f"{prefix}{name}", _text(old), _text(value)))

@@ -1,9 +1,11 @@
 """The criteria-set editor's writes: copy a national set into a province's, edit it, preview and apply a
 threshold change that judges stored results again, with its history."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from criteria.models import Assessment, CriteriaSet, Criterion, Indicator, Threshold
 from criteria.selectors import criteria_set_in_force
@@ -18,6 +20,7 @@ from criteria.services.criteria_sets import (
     indicator_save,
     indicator_thresholds_save,
 )
+from criteria.set_workbook import WorkbookInvalid, criteria_set_workbook, criteria_set_workbook_import
 from ntm_portal.models import ChangeRecord
 from tests.personas import unit
 
@@ -169,3 +172,85 @@ def test_criteria_and_indicators_of_a_set_with_assessments_are_not_deleted(world
         user=staff, criterion=Criterion.objects.get(pk=indicator.criterion_id), version=criteria_set.version
     )
     assert criteria_set.criteria.count() == 9
+
+
+SET_COLUMNS = [f.name for f in CriteriaSet._meta.concrete_fields if f.name != "id"]
+
+
+def everything(criteria_set: CriteriaSet) -> dict:
+    """Every stored field of the set, its criteria, indicators and thresholds, without database ids."""
+
+    def fields(model, exclude):
+        return [f.name for f in model._meta.concrete_fields if f.name not in ("id", *exclude)]
+
+    criteria = Criterion.objects.filter(criteria_set=criteria_set)
+    indicators = Indicator.objects.filter(criterion__criteria_set=criteria_set)
+    thresholds = Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set)
+    return {
+        "set": [getattr(criteria_set, name) for name in SET_COLUMNS],
+        "criteria": sorted(criteria.values_list(*fields(Criterion, ("criteria_set",)))),
+        "indicators": sorted(indicators.values_list("criterion__number", *fields(Indicator, ("criterion",))), key=str),
+        "thresholds": sorted(
+            thresholds.values_list(
+                "indicator__criterion__number", "indicator__code", *fields(Threshold, ("indicator",))
+            ),
+            key=str,
+        ),
+    }
+
+
+def delete_set(criteria_set: CriteriaSet) -> None:
+    ChangeRecord.objects.about(criteria_set).delete()
+    criteria_set.delete()
+
+
+@pytest.mark.parametrize(("code", "username"), [("QD318-2022", "admin"), ("provincial", "province_staff")])
+def test_a_set_exported_and_imported_into_a_portal_without_it_is_the_same_set(world, code, username):
+    if code == "provincial":
+        criteria_set = cao_bang_set(world)
+        planning_indicator(world, criteria_set)
+        criteria_set.refresh_from_db()
+    else:
+        criteria_set = CriteriaSet.objects.get(code=code)
+    before = everything(criteria_set)
+    content = criteria_set_workbook(criteria_set)
+    delete_set(criteria_set)
+
+    imported = criteria_set_workbook_import(user=world.users[username], content=content)
+
+    assert everything(imported) == before
+
+
+def broken(content: bytes, sheet: str, cell: str, value) -> bytes:
+    workbook = load_workbook(io.BytesIO(content))
+    workbook[sheet][cell] = value
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.usefixtures("english_messages")
+def test_an_import_with_any_error_writes_nothing_and_says_where(world):
+    criteria_set = cao_bang_set(world)
+    planning_indicator(world, criteria_set)
+    criteria_set.refresh_from_db()
+    content = criteria_set_workbook(criteria_set)
+    delete_set(criteria_set)
+    content = broken(content, "Nguong", "F2", "nhiều")  # the first threshold: not a percentage
+    content = broken(content, "Chi tieu", "F2", "guess")  # the indicator's kind
+    sets_before = CriteriaSet.objects.count()
+
+    with pytest.raises(WorkbookInvalid) as refused:
+        criteria_set_workbook_import(user=world.users["province_staff"], content=content)
+
+    places = [place for place, _message in refused.value.errors]
+    assert "sheet Chi tieu, row 2, column F" in places
+    assert CriteriaSet.objects.count() == sets_before
+
+
+def test_an_import_of_a_set_whose_code_exists_or_of_another_province_is_refused(world):
+    content = criteria_set_workbook(cao_bang_set(world))
+    with pytest.raises(WorkbookInvalid):
+        criteria_set_workbook_import(user=world.users["province_staff"], content=content)
+    with pytest.raises(WorkbookInvalid):
+        criteria_set_workbook_import(user=world.users["official_a"], content=content)
