@@ -18,3 +18,9 @@ def step_text(step: str) -> str:
 @register.filter
 def step_button_text(step: str) -> str:
     return display.step_button_text(step)
+
+
+@register.filter
+def label_in(key: str, labels: dict) -> str:
+    """The label `labels` gives the key (a region or group code), else the key itself."""
+    return labels.get(key, key)
