@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from communes import access
 from communes.models import AdministrativeUnit
 from criteria import forms_sets
-from criteria.models import Assessment, CriteriaSet, Criterion, Indicator
+from criteria.models import Assessment, CriteriaSet, Criterion, Indicator, Threshold
 from criteria.services.criteria_sets import (
     CriteriaSetError,
     SetEdit,
@@ -75,19 +75,36 @@ def set_list(request: HttpRequest) -> HttpResponse:
 def set_detail(request: HttpRequest, set_id: int) -> HttpResponse:
     criteria_set = _set_or_404(request, set_id)
     indicators = Indicator.objects.prefetch_related("thresholds").order_by("position", "code")
-    criteria = criteria_set.criteria.prefetch_related(Prefetch("indicators", queryset=indicators)).order_by("number")
+    criteria = list(
+        criteria_set.criteria.prefetch_related(Prefetch("indicators", queryset=indicators)).order_by("number")
+    )
+    areas = dict(forms_sets.area_choices(criteria_set))
+    for criterion in criteria:
+        for indicator in criterion.indicators.all():
+            indicator.rows = _threshold_rows(indicator, areas)
     return render(
         request,
         "criteria/sets/detail.html",
         {
             "set": criteria_set,
             "criteria": criteria,
-            "areas": dict(forms_sets.area_choices(criteria_set)),
+            "areas": areas,
             "can_edit": access.can_edit_criteria_set(request.user, criteria_set.issuing_unit),
             "assessed": Assessment.objects.filter(criteria_set=criteria_set).count(),
             "history": ChangeRecord.objects.about(criteria_set).select_related("user")[:HISTORY_LIMIT],
         },
     )
+
+
+def _threshold_rows(indicator: Indicator, areas: dict[str, str]) -> list[dict]:
+    """Every threshold of the indicator, then each region or group without one: judged by the general row when
+    there is one, else not known ("cannot decide") until the province enters it."""
+    thresholds = list(indicator.thresholds.all())
+    general = any(row.applies_to == Threshold.NATIONAL for row in thresholds)
+    given = {row.applies_to for row in thresholds}
+    return [{"area": row.applies_to, "threshold": row} for row in thresholds] + [
+        {"area": code, "threshold": None, "general": general} for code in areas if code not in given
+    ]
 
 
 @login_required
