@@ -40,6 +40,7 @@ class Action(StrEnum):
     WRITE_REPORT = "write_report"  # create, edit, render and delete drafts, and see them
     ISSUE_REPORT = "issue_report"
     SEE_RENDER_JOB = "see_render_job"  # of a report's draft, its requester's alone
+    EDIT_CRITERIA_SETS = "edit_criteria_sets"  # copy, edit, import and export the province's criteria sets
 
 
 TRANSITIONS = frozenset({Action.SUBMIT, Action.VERIFY, Action.APPROVE, Action.RETURN, Action.UNLOCK})
@@ -64,7 +65,7 @@ _OFFICE = frozenset(
     }
 )
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.PROVINCE_STAFF: _OFFICE | {Action.APPROVE, Action.UNLOCK},
+    Role.PROVINCE_STAFF: _OFFICE | {Action.APPROVE, Action.UNLOCK, Action.EDIT_CRITERIA_SETS},
     Role.DISTRICT_STAFF: _OFFICE | {Action.VERIFY},
     Role.COMMUNE_OFFICIAL: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.UPLOAD_EVIDENCE}),
     Role.LEADER: frozenset({Action.VIEW}),
@@ -166,6 +167,40 @@ def can_write_reports(user, unit: AdministrativeUnit) -> bool:
 
 def can_issue_reports(user, unit: AdministrativeUnit) -> bool:
     return can(user, Action.ISSUE_REPORT, unit)
+
+
+def can_edit_criteria_set(user, province: AdministrativeUnit | None) -> bool:
+    """Whether the user may create and change criteria sets of `province` (None: national sets, which only
+    administrators change; province staff copy them into their province's set)."""
+    if province is None:
+        return is_admin(user)
+    return can(user, Action.EDIT_CRITERIA_SETS, province)
+
+
+def criteria_set_provinces(user) -> list[AdministrativeUnit]:
+    """The provinces whose criteria sets the user edits (every province for administrators)."""
+    if is_admin(user):
+        return list(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).order_by("name"))
+    provinces = [m.unit for m in memberships(user) if m.unit.level == AdministrativeUnit.Level.PROVINCE]
+    return [unit for unit in provinces if can(user, Action.EDIT_CRITERIA_SETS, unit)]
+
+
+def visible_criteria_sets(user, sets: QuerySet[M]) -> QuerySet[M]:
+    """Of `sets` (the caller's queryset of criteria sets), what the editor lists: national sets and those of
+    the provinces the user edits sets for; nothing for anybody else."""
+    if is_admin(user):
+        return sets
+    if not can(user, Action.EDIT_CRITERIA_SETS):
+        return sets.none()
+    return sets.filter(Q(issuing_unit__isnull=True) | Q(issuing_unit__in=criteria_set_provinces(user)))
+
+
+def criteria_set_for_user_or_404(user, sets: QuerySet[M], set_id: int) -> M:
+    """A criteria set the editor shows the user (see visible_criteria_sets); 404 otherwise."""
+    obj = visible_criteria_sets(user, sets).select_related("issuing_unit").filter(pk=set_id).first()
+    if obj is None:
+        raise Http404
+    return obj
 
 
 def object_for_user_or_404(

@@ -275,6 +275,18 @@ def _compare_one(kind: str, required: str, actual: object, comparison: str) -> t
     return (Status.MET if _COMPARE[comparison](got_number, expected_number) else Status.NOT_MET), None
 
 
+def threshold_readable(kind: str, required: str) -> bool:
+    """Whether the engine can judge by this threshold value for an indicator of this kind (composite and
+    unknown kinds: their conditions are read elsewhere)."""
+    if kind == "boolean":
+        return _as_bool(required) is not None
+    if kind == "level":
+        return _as_level(required) is not None
+    if kind in ("percent", "amount", "count"):
+        return _as_decimal(required) is not None
+    return True
+
+
 def _as_bool(value: object) -> bool | None:
     if isinstance(value, bool):
         return value

@@ -1,12 +1,14 @@
-"""The results pages: the grid and the overview (views_grid), a commune's page, entry and workflow steps (views)."""
+"""The results pages: the grid and the overview (views_grid), a commune's page, entry and workflow steps (views);
+and the criteria-set editor (urls_sets)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from criteria import views, views_evidence, views_grid
 
 app_name = "criteria"
 
 urlpatterns = [
+    path("criteria-sets/", include("criteria.urls_sets")),
     path("results/", views_grid.grid, name="grid"),
     path("results/export/", views_grid.results_export, name="results_export"),
     path("results/overview/", views_grid.overview, name="overview"),

@@ -46,6 +46,8 @@ def _navigation(request: HttpRequest) -> Navigation:
         links.append(NavLink(_("Reports"), reverse("reports:list")))
     if access.can_import(user):
         links.append(NavLink(_("Import"), reverse("import_start")))
+    if access.can(user, access.Action.EDIT_CRITERIA_SETS):
+        links.append(NavLink(_("Criteria sets"), reverse("criteria:set_list")))
     commune = access.home_commune(user)
     if commune is not None:
         links.append(NavLink(commune.name, commune_page_url(commune)))

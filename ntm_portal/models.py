@@ -25,6 +25,7 @@ class ChangeRecord(models.Model):
         RESULT = "result", _("Criterion result changed")
         TRANSITION = "transition", _("Workflow step")
         EVIDENCE = "evidence", _("Evidence")
+        CATALOGUE = "catalogue", _("Criteria set changed")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

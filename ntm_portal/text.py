@@ -11,6 +11,11 @@ def nfc(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value).replace("\u00a0", " ")).strip()
 
 
+def nfc_lines(value: str) -> str:
+    """`nfc` line by line, for notes and other text whose line breaks are part of it."""
+    return "\n".join(nfc(line) for line in value.replace("\r\n", "\n").split("\n")).strip("\n")
+
+
 def fold(value: str) -> str:
     """Lower case without diacritics: "Hưng Đạo" and "hung  dao" fold to the same key."""
     decomposed = unicodedata.normalize("NFD", nfc(value).replace("đ", "d").replace("Đ", "D"))

@@ -19,6 +19,7 @@ class Tier(models.TextChoices):
     NTM = "ntm", _("New rural area (NTM)")
     ADVANCED = "ntm_nang_cao", _("Advanced NTM (nâng cao)")
     MODEL = "ntm_kieu_mau", _("Model NTM (kiểu mẫu)")
+    MODERN = "ntm_hien_dai", _("Modern NTM commune (xã NTM hiện đại)")
 
 
 class CriteriaSet(models.Model):
@@ -85,6 +86,8 @@ class CriteriaSet(models.Model):
         ),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Counts the edits made in the browser editor: a form opened on an older version is refused as stale.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("criteria set")

@@ -9,8 +9,9 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from communes.models import AdministrativeUnit
 from criteria.models import CriteriaSet, CriterionResult, Recognition, Target, Tier
 
-# Highest first: a commune recognised NTM and later NTM nâng cao shows the latter.
-TIER_RANK = {Tier.MODEL: 3, Tier.ADVANCED: 2, Tier.NTM: 1}
+# Highest first: a commune recognised NTM and later NTM nâng cao shows the latter. The reports count the
+# three tiers of 2016-2025 (TIERS); xã NTM hiện đại, the upper tier of 2026-2030, ranks above them all.
+TIER_RANK = {Tier.MODERN: 4, Tier.MODEL: 3, Tier.ADVANCED: 2, Tier.NTM: 1}
 TIERS = (Tier.NTM, Tier.ADVANCED, Tier.MODEL)
 
 

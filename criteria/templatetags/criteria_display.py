@@ -29,3 +29,9 @@ def status_label(status: str) -> str:
 @register.filter
 def tier_label(tier: str) -> str:
     return presenters.tier_label(tier)
+
+
+@register.filter
+def label_in(key: str, labels: dict) -> str:
+    """The label `labels` gives the key (a region or group code), else the key itself."""
+    return labels.get(key, key)
