@@ -63,7 +63,7 @@ def grid(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     roots = access.overview_roots(request.user)
     years = selectors.assessment_years(roots=access.roots_in_scope(request.user, roots))
-    year = _year(request.GET) or selectors.default_year(years)
+    year = _year(request.GET) or selectors.default_year()
     rows = selectors.results_overview(roots=roots, year=year)
     return render(
         request,

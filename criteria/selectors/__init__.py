@@ -11,6 +11,7 @@
 from criteria.selectors.communes import (
     all_programme_communes,
     assessment_years,
+    commune_default_year,
     default_year,
     parents_to_roots,
     programme_commune_ids,
@@ -98,6 +99,7 @@ __all__ = [
     "band_summary",
     "chosen_criteria_set",
     "commune_criteria_sets",
+    "commune_default_year",
     "covered_years",
     "criteria_set_in_force",
     "default_year",
