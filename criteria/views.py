@@ -23,6 +23,7 @@ from criteria.services import (
     assessment_step,
     criteria_set_for,
     district_step,
+    district_step_applies,
 )
 
 
@@ -65,6 +66,7 @@ def commune_detail(request: HttpRequest, unit_id: int, year: int) -> HttpRespons
             "years": years_for(page.unit, last_year=_last_year()),
             "steps": _steps(request.user, page),
             "can_edit": _can_edit(request.user, page),
+            "district_step": district_step_applies(unit=page.unit, year=page.year),
         },
     )
 
