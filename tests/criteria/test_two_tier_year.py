@@ -69,6 +69,11 @@ def test_the_2026_report_lists_the_xa_under_the_province_without_a_district_tabl
     assert district_tables(2025) and not district_tables(YEAR)
 
 
+def test_an_office_of_a_closed_district_is_told_to_choose_an_earlier_year(client):
+    html = signed_in(client, "vpdp.thanhpho").get(reverse("criteria:grid")).content.decode()
+    assert "Thành phố Cao Bằng đã kết thúc hoạt động từ ngày 30/06/2025" in html
+
+
 def test_the_dashboard_and_the_overview_open_on_2026(client):
     leader = signed_in(client, "lanhdao.tinh")
     dashboard = leader.get(reverse("reports:dashboard"))
