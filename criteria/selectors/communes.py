@@ -74,7 +74,7 @@ def assessment_years_under(parent_ids: list[int] | None) -> list[int]:
 
 def default_year() -> int:
     """The year every page opens on: the latest assessment year (up to this one) that a commune NTM set is in
-    force for, else this year. Today 2026, the first year of QĐ 51/2025, before any result is entered."""
+    force for, else this year. Results need not exist yet: in 2026, the first year of QĐ 51/2025, it is 2026."""
     this_year = timezone.localdate().year
     ends = CriteriaSet.objects.filter(
         assessed_level=CriteriaSet.AssessedLevel.COMMUNE, tier=Tier.NTM, period_start__lte=this_year
