@@ -5,6 +5,8 @@
     STT | Tên xã | Huyện | Mã xã | TC1 … TC19 | Tổng số tiêu chí đạt      header row
     1   | …      | …     | …     | x   …      | 18                        a row per commune
 
+A year on the two-tier map has no districts, so no "Huyện" column.
+
 "x" marks a criterion met; a criterion not met or without data is left blank (the import reads a blank as not
 met). The template is the same sheet with every mark and total left blank, for a district to send to its
 communes and import back.
@@ -23,7 +25,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from criteria.selectors import ResultsGrid
 
 MET_MARK = "x"
-FIXED_HEADINGS = ("STT", "Tên xã", "Huyện", "Mã xã")
+DISTRICT_HEADING = "Huyện"
+FIXED_HEADINGS = ("STT", "Tên xã", DISTRICT_HEADING, "Mã xã")
 TOTAL_HEADING = "Tổng số tiêu chí đạt"
 TITLE_ROWS = 2  # the title and a blank row above the header
 COLUMN_WIDTHS = {"STT": 6, "Tên xã": 28, "Huyện": 26, "Mã xã": 10}
@@ -38,8 +41,12 @@ def export_title(grid: ResultsGrid) -> str:
     return f"Kết quả thực hiện {set_name} năm {grid.year} – {grid.within.name}"
 
 
+def fixed_headings(grid: ResultsGrid) -> tuple[str, ...]:
+    return FIXED_HEADINGS if grid.districts else tuple(h for h in FIXED_HEADINGS if h != DISTRICT_HEADING)
+
+
 def header(grid: ResultsGrid) -> list[str]:
-    return [*FIXED_HEADINGS, *(f"TC{column.number}" for column in grid.columns), TOTAL_HEADING]
+    return [*fixed_headings(grid), *(f"TC{column.number}" for column in grid.columns), TOTAL_HEADING]
 
 
 def sheet_rows(grid: ResultsGrid, *, template: bool = False) -> Iterator[list]:
@@ -53,7 +60,8 @@ def sheet_rows(grid: ResultsGrid, *, template: bool = False) -> Iterator[list]:
         else:
             marks = [MET_MARK if result is True else "" for result in row.results]
             total = sum(1 for result in row.results if result is True)
-        yield [number, row.name, row.district_name, row.code, *marks, total]
+        district = [row.district_name] if grid.districts else []
+        yield [number, row.name, *district, row.code, *marks, total]
 
 
 def results_wide_csv(grid: ResultsGrid) -> bytes:
@@ -74,16 +82,17 @@ def results_wide_xlsx(grid: ResultsGrid, *, template: bool = False) -> bytes:
     header_row = TITLE_ROWS + 1
     first_data_row = header_row + 1
     last_data_row = header_row + len(grid.rows)
-    first_mark = len(FIXED_HEADINGS) + 1
+    headings = fixed_headings(grid)
+    first_mark = len(headings) + 1
     total_column = first_mark + len(grid.columns)
 
     sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.freeze_panes = sheet.cell(row=first_data_row, column=len(FIXED_HEADINGS) + 1)
+    sheet.freeze_panes = sheet.cell(row=first_data_row, column=first_mark)
 
-    for index, heading in enumerate(FIXED_HEADINGS, 1):
+    for index, heading in enumerate(headings, 1):
         sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS[heading]
     for offset, column in enumerate(grid.columns):
         letter = get_column_letter(first_mark + offset)

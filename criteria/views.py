@@ -23,6 +23,7 @@ from criteria.services import (
     assessment_step,
     criteria_set_for,
     district_step,
+    district_step_applies,
 )
 
 
@@ -76,6 +77,7 @@ def commune_detail(request: HttpRequest, unit_id: int, year: int) -> HttpRespons
             "successors": successors,
             "openable": _openable(request.user, linked),
             "reform_day": TWO_TIER_MAP_START,
+            "district_step": district_step_applies(unit=page.unit, year=page.year),
         },
     )
 

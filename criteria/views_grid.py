@@ -53,7 +53,9 @@ def grid(request: HttpRequest) -> HttpResponse:
             "band_choices": [(band.key, band_label(band)) for band in results.bands.all_bands],
             "tier_choices": list(TIER_LABELS.items()),
             "status_choices": [(s, presenters.status_label(s)) for s in selectors.WORKFLOW_STATUSES],
-            "sort_choices": list(SORT_LABELS.items()),
+            "sort_choices": [
+                (key, label) for key, label in SORT_LABELS.items() if key != "district" or results.districts
+            ],
             "can_import": access.can_import(request.user),
         },
     )
@@ -63,7 +65,7 @@ def grid(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     roots = access.overview_roots(request.user)
     years = selectors.assessment_years(roots=access.roots_in_scope(request.user, roots))
-    year = _year(request.GET) or selectors.default_year(years)
+    year = _year(request.GET) or selectors.default_year()
     rows = selectors.results_overview(roots=roots, year=year)
     return render(
         request,

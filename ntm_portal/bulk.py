@@ -18,6 +18,9 @@ class UpsertCount:
     updated: int = 0
     unchanged: int = 0
 
+    def __add__(self, other: "UpsertCount") -> "UpsertCount":
+        return UpsertCount(self.created + other.created, self.updated + other.updated, self.unchanged + other.unchanged)
+
     def __str__(self) -> str:
         return _("%(created)d new, %(updated)d updated, %(unchanged)d unchanged") % {
             "created": self.created,

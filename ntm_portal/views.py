@@ -4,15 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from communes import access
 from communes.models import AdministrativeUnit
+from criteria.selectors import commune_default_year
 
 
 def commune_page_url(commune: AdministrativeUnit) -> str:
-    """The commune's page for the current year, a commune official's start page."""
-    return reverse("criteria:commune", kwargs={"unit_id": commune.pk, "year": timezone.localdate().year})
+    """The commune's page for the year pages open on, a commune official's start page."""
+    return reverse("criteria:commune", kwargs={"unit_id": commune.pk, "year": commune_default_year(commune)})
 
 
 @login_required

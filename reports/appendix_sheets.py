@@ -13,6 +13,8 @@ the header, a district, a commune, a total); the writer turns that into fonts, b
     1   | Xã Hưng Đạo | Thành phố Cao Bằng | x … | 19 | Nông thôn mới
     …
         | Số xã đạt | | 139 … | | 17                           totals of the matrix
+
+A year on the two-tier map has no districts: no group rows and no "Huyện" column.
 """
 
 from collections.abc import Iterable, Iterator
@@ -183,15 +185,22 @@ def matrix_title(matrix: MatrixFigures) -> str:
     return f"Kết quả thực hiện Bộ tiêu chí quốc gia về xã nông thôn mới năm {matrix.year} – {matrix.unit_name}"
 
 
+def matrix_fixed(matrix: MatrixFigures) -> tuple[str, ...]:
+    """The columns before the criteria: no "Huyện" in a year on the two-tier map, which has no districts."""
+    has_districts = matrix.grouped or any(row.district_name for row in matrix.rows)
+    return MATRIX_FIXED if has_districts else MATRIX_FIXED[:2]
+
+
 def matrix_table(matrix: MatrixFigures) -> Table:
     criteria = len(matrix.columns)
+    fixed = len(matrix_fixed(matrix))
     return Table(
-        widths=(7, 26, 24, *(5.5,) * criteria, 10, 24),
-        formats=(COUNT_FORMAT,) * (len(MATRIX_FIXED) + criteria + 2),
-        text_columns=frozenset({1, 2, len(MATRIX_FIXED) + criteria + 1}),
+        widths=((7, 26, 24)[:fixed] + (5.5,) * criteria + (10, 24)),
+        formats=(COUNT_FORMAT,) * (fixed + criteria + 2),
+        text_columns=frozenset({1, *range(2, fixed), fixed + criteria + 1}),
         label_column=1,
         header_row=HEADER_ROW,
-        frozen_columns=len(MATRIX_FIXED),
+        frozen_columns=fixed,
     )
 
 
@@ -202,8 +211,10 @@ def commune_matrix_rows(matrix: MatrixFigures) -> Iterator[Row]:
     the file without a spreadsheet engine sees them.
     """
     tiers = {tier.value: str(tier.label) for tier in Tier}
+    fixed = matrix_fixed(matrix)
+    gap = (None,) * (len(fixed) - 2)  # under "Huyện" in the total rows
     yield from sheet_title_rows("Biểu 01", matrix_title(matrix))
-    yield Row(Kind.HEADER, (*MATRIX_FIXED, *(f"TC{column.number}" for column in matrix.columns), *MATRIX_TOTALS))
+    yield Row(Kind.HEADER, (*fixed, *(f"TC{column.number}" for column in matrix.columns), *MATRIX_TOTALS))
     number = 0
     for index, group in enumerate(matrix.groups, 1):
         if matrix.grouped:
@@ -211,14 +222,15 @@ def commune_matrix_rows(matrix: MatrixFigures) -> Iterator[Row]:
         for row in group.rows:
             number += 1
             marks = (MET_MARK if result is True else None for result in row.results)
-            yield Row(Kind.ITEM, (number, row.name, row.district_name, *marks, row.met, tiers.get(row.tier)))
+            district = (row.district_name,) if gap else ()
+            yield Row(Kind.ITEM, (number, row.name, *district, *marks, row.met, tiers.get(row.tier)))
     recognised = sum(1 for row in matrix.rows if row.tier)
-    yield Row(Kind.TOTAL, (None, MATRIX_MET_ROW, None, *(column.met for column in matrix.columns), None, recognised))
+    yield Row(Kind.TOTAL, (None, MATRIX_MET_ROW, *gap, *(column.met for column in matrix.columns), None, recognised))
     shares = (rounded(column.share) for column in matrix.columns)
-    yield Row(Kind.TOTAL, (None, MATRIX_SHARE_ROW, None, *shares), number_format=DECIMAL_FORMAT)
+    yield Row(Kind.TOTAL, (None, MATRIX_SHARE_ROW, *gap, *shares), number_format=DECIMAL_FORMAT)
     average = matrix.average
     padding = (None,) * len(matrix.columns)
-    yield Row(Kind.TOTAL, (None, MATRIX_AVERAGE_ROW, None, *padding, average), number_format=DECIMAL_FORMAT)
+    yield Row(Kind.TOTAL, (None, MATRIX_AVERAGE_ROW, *gap, *padding, average), number_format=DECIMAL_FORMAT)
 
 
 def write_commune_matrix(sheet: WriteOnlyWorksheet, matrix: MatrixFigures) -> None:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
+from criteria.selectors import default_year
 from reports.models import Report
 from reports.services import HEADER_FIELDS
 from reports.structure import narrative_sections
@@ -24,6 +25,7 @@ class ReportCreateForm(forms.Form):
         this_year = timezone.localdate().year
         self.fields["year_from"].max_value = self.fields["year_to"].max_value = this_year + 5
         self.fields["year_from"].widget.attrs["max"] = self.fields["year_to"].widget.attrs["max"] = this_year + 5
+        self.fields["year_from"].initial = self.fields["year_to"].initial = default_year()
 
     def clean(self):
         cleaned = super().clean()

@@ -20,7 +20,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "reports/dashboard.html", {"roots": roots})
     years = selectors.assessment_years(roots=[unit])
     raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and int(raw) in years else selectors.default_year(years)
+    year = int(raw) if raw.isdigit() and int(raw) in years else selectors.default_year()
     figures = report_figures(unit=unit, year=year)
     latest = latest_issued_report(unit)
     labels = dict(ReportFile.Format.choices)

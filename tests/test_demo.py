@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from communes.models import AdministrativeUnit, Membership
 from criteria.bands import default_scheme
-from criteria.models import Assessment, CriterionResult, IndicatorValue, Recognition, Target
+from criteria.models import Assessment, CriteriaSet, CriterionResult, IndicatorValue, Recognition, Target
 from criteria.selectors import band_summary, programme_communes
 from funding.models import FundingRecord, InKindContribution
 from ntm_portal.demo.accounts import ACCOUNTS, DEMO_PASSWORD
@@ -57,8 +57,10 @@ def test_demo_reproduces_the_2021_figures_and_loading_twice_changes_nothing():
         .annotate(count=Count("pk"))
         .values_list("assessment_id", "count")
     )
-    for pk, summary, criteria_met in Assessment.objects.values_list("pk", "results_summary", "criteria_met"):
-        assert (len(summary), summary.count("1"), criteria_met) == (19, met.get(pk, 0), met.get(pk, 0))
+    criteria = dict(CriteriaSet.objects.annotate(n=Count("criteria")).values_list("pk", "n"))
+    rows = Assessment.objects.values_list("pk", "criteria_set_id", "results_summary", "criteria_met")
+    for pk, set_id, summary, criteria_met in rows:
+        assert (len(summary), summary.count("1"), criteria_met) == (criteria[set_id], met.get(pk, 0), met.get(pk, 0))
 
     call_command("load_demo")
     assert snapshot() == first
@@ -69,12 +71,12 @@ def test_demo_history_recognitions_funding_and_accounts():
     province = cao_bang()
     communes = programme_communes(within=province, year=2021)
 
-    # Every xã has one assessment a year, 2016-2025, each with 19 criterion results.
+    # Every xã has one assessment a year, 2016-2025, each with 19 criterion results; 2026 is on the new map.
     assert Assessment.objects.filter(unit__in=communes).count() == 139 * 10
-    assert set(Assessment.objects.values_list("year", flat=True)) == set(range(2016, 2026))
-    assert CriterionResult.objects.count() == 139 * 10 * 19
+    assert set(Assessment.objects.values_list("year", flat=True)) == set(range(2016, 2027))
+    assert CriterionResult.objects.filter(assessment__year__lte=2025).count() == 139 * 10 * 19
     years_by_set = dict(Assessment.objects.values_list("criteria_set__code", "year").distinct())
-    assert years_by_set.keys() == {"QD1980-2016", "QD318-2022"}
+    assert years_by_set.keys() == {"QD1980-2016", "QD318-2022", "QD51-2025"}
 
     # The recognitions the seeds name, with their decisions.
     hung_dao = AdministrativeUnit.objects.get(name="Xã Hưng Đạo", parent__name="Thành phố Cao Bằng")
@@ -116,6 +118,31 @@ def test_demo_history_recognitions_funding_and_accounts():
         assert user.is_staff is account.can_use_admin
 
 
+def test_2026_is_assessed_on_the_53_xa_of_the_two_tier_map_with_the_2026_2030_set():
+    call_command("load_demo")
+    province = cao_bang()
+    communes = programme_communes(within=province, year=2026)
+    assert communes.count() == 53
+    assert all(commune.parent == province for commune in communes)  # no district in between
+
+    assessments = Assessment.objects.filter(year=2026).select_related("criteria_set")
+    assert {assessment.unit_id for assessment in assessments} == {commune.pk for commune in communes}
+    assert {assessment.criteria_set.code for assessment in assessments} == {"QD51-2025"}
+    assert CriterionResult.objects.filter(assessment__year=2026).count() == 53 * 10
+    statuses = {status: assessments.filter(status=status).count() for status in ("draft", "submitted", "approved")}
+    assert all(statuses.values()) and sum(statuses.values()) == 53
+    all_ten = assessments.filter(criteria_met=10)
+    assert 0 < all_ten.count() < 10
+    assert all(assessment.status == "approved" for assessment in all_ten)
+
+    groups = dict(communes.values("commune_group").annotate(n=Count("pk")).values_list("commune_group", "n"))
+    assert groups[3] > 40 and sum(groups.values()) == 53
+
+    official = Membership.objects.get(user__username="xa.hoaan", role=Membership.Role.COMMUNE_OFFICIAL)
+    assert official.unit in communes
+    assert Assessment.objects.get(unit=official.unit, year=2026).status == "draft"  # work to do
+
+
 def test_a_commune_merged_on_1_july_2025_keeps_its_assessments_and_points_to_its_successor():
     call_command("load_demo")
     hung_dao = AdministrativeUnit.objects.get(name="Xã Hưng Đạo", parent__name="Thành phố Cao Bằng")
@@ -143,3 +170,4 @@ def test_load_demo_if_empty_leaves_loaded_data_alone(capsys):
     output = capsys.readouterr().out
     assert DEMO_PASSWORD in output
     assert "vpdp.tinh" in output
+    assert "xa.hoaan" in output  # the 2026 commune official

@@ -208,3 +208,11 @@ def test_the_frame_costs_a_fixed_small_number_of_queries(
     with django_assert_max_num_queries(3):
         response = client.get("/accounts/password_change/")
     assert response.status_code == 200
+
+
+def test_an_official_of_a_commune_closed_by_the_reform_lands_on_its_last_year(client, world):
+    # The home page opens this year (2026) for everyone else; Hưng Đạo of the personas ended on 30/6/2025.
+    client.force_login(world.users["official_a"])
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/communes/{world.commune_a.pk}/2025/"
+    assert response.status_code == 200

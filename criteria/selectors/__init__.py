@@ -12,6 +12,7 @@
 from criteria.selectors.communes import (
     all_programme_communes,
     assessment_years,
+    commune_default_year,
     default_year,
     parents_to_roots,
     programme_commune_ids,
@@ -115,6 +116,7 @@ __all__ = [
     "band_summary",
     "chosen_criteria_set",
     "commune_criteria_sets",
+    "commune_default_year",
     "commune_lineage",
     "commune_successors",
     "covered_years",

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit
-from criteria.models import Assessment, CriteriaSet
+from criteria.models import Assessment, CriteriaSet, Tier
 
 
 def programme_communes_on(year: int) -> QuerySet[AdministrativeUnit]:
@@ -72,6 +72,18 @@ def assessment_years_under(parent_ids: list[int] | None) -> list[int]:
     return sorted(assessments.order_by().values_list("year", flat=True).distinct(), reverse=True)
 
 
-def default_year(years: list[int]) -> int:
-    """The year a results page opens on: the latest with assessments, else the current one."""
-    return years[0] if years else timezone.localdate().year
+def default_year() -> int:
+    """The year every page opens on: the latest assessment year (up to this one) that a commune NTM set is in
+    force for, else this year. Results need not exist yet: in 2026, the first year of QĐ 51/2025, it is 2026."""
+    this_year = timezone.localdate().year
+    ends = CriteriaSet.objects.filter(
+        assessed_level=CriteriaSet.AssessedLevel.COMMUNE, tier=Tier.NTM, period_start__lte=this_year
+    ).values_list("period_end", flat=True)
+    return max((min(end, this_year) for end in ends), default=this_year)
+
+
+def commune_default_year(unit: AdministrativeUnit) -> int:
+    """The year a commune's page opens on: the default year, or the last year of a commune that ceased before
+    it (one closed by the 2025 reform opens on 2025)."""
+    year = default_year()
+    return min(year, unit.valid_to.year) if unit.valid_to else year

@@ -6,7 +6,7 @@ from decimal import Decimal
 from communes.models import AdministrativeUnit
 from criteria.bands import BandScheme, BandSummary, summarise
 from criteria.models import Assessment, CriteriaSet
-from criteria.selectors.communes import assessment_years_under, default_year, parents_to_roots
+from criteria.selectors.communes import default_year
 from criteria.selectors.results import (
     NO_ASSESSMENT,
     CommuneResult,
@@ -83,12 +83,11 @@ def results_grid(
 ) -> ResultsGrid:
     """Programme communes × the criteria of a set for a year, with the per-criterion and band figures.
 
-    `within` is a province or district. Without a year: the latest with assessments under it, else the
-    current one. Without a known set code: the NTM set in force for its province. Unfiltered, the
-    figures are those of `year_results`.
+    `within` is a province or district. Without a year: `default_year`. Without a known set code: the NTM set
+    in force for its province. Unfiltered, the figures are those of `year_results`.
     """
     all_sets = commune_criteria_sets()
-    year = year or default_year(assessment_years_under(list(parents_to_roots(roots=[within]))))
+    year = year or default_year()
     results = year_results(within=within, year=year, set_code=set_code, sets=all_sets)
     return grid_of(results, filters=filters, sets=all_sets)
 

@@ -100,11 +100,16 @@ def criteria_set_for_province(*, province: AdministrativeUnit | None, year: int)
 
 
 def district_step(assessment: Assessment) -> bool:
-    district = assessment.unit.district()
+    return district_step_applies(unit=assessment.unit, year=assessment.year)
+
+
+def district_step_applies(*, unit: AdministrativeUnit, year: int) -> bool:
+    """Whether district staff verify this commune's results of `year` (never on the two-tier map)."""
+    district = unit.district()
     return workflow.has_district_step(
         has_district=district is not None,
         district_valid_to=district.valid_to if district else None,
-        year=assessment.year,
+        year=year,
     )
 
 

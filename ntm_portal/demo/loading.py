@@ -4,6 +4,7 @@ Every write is an upsert on natural keys, so loading twice changes nothing.
 """
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,11 +33,14 @@ from ntm_portal.demo import accounts, money
 from ntm_portal.demo.plan import (
     FIRST_YEAR,
     LAST_YEAR,
+    NEW_CRITERIA,
+    NEW_MAP_YEAR,
     PROVINCE_SIGNER,
     RECOGNITIONS,
     TARGETS_2020,
     DemoCommune,
     plan_history,
+    plan_new_map,
 )
 
 PROVINCE_NAME = "Cao Bằng"
@@ -59,12 +63,17 @@ def demo_load(*, stdout=None) -> DemoReport:
         report = DemoReport()
         province = AdministrativeUnit.objects.get(level=AdministrativeUnit.Level.PROVINCE, code=PROVINCE_CODE)
         communes = _demo_communes(province)
-        report.counts[Assessment], report.counts[CriterionResult] = _load_history(communes)
+        new_map = _new_map_communes(province)
+        assessments, results = _load_history(communes)
+        new_assessments, new_results = _load_new_map(new_map)
+        report.counts[Assessment], report.counts[CriterionResult] = assessments + new_assessments, results + new_results
         report.counts[IndicatorValue] = _load_indicator_values(communes)
         report.counts[Recognition] = _load_recognitions(communes)
         report.counts[Target] = _load_targets(communes)
         report.counts[FundingRecord], report.counts[InKindContribution] = _load_funding(province)
-        report.counts[get_user_model()] = accounts.demo_accounts_load(province=province, communes=communes)
+        report.counts[get_user_model()] = accounts.demo_accounts_load(
+            province=province, communes=communes, new_map=new_map
+        )
     return report
 
 
@@ -83,9 +92,17 @@ def _demo_communes(province: AdministrativeUnit) -> dict[tuple[str, str], Admini
     return {(unit.parent.short_name, unit.short_name): unit for unit in units}
 
 
-def _sets_by_year() -> dict[int, CriteriaSet]:
+def _new_map_communes(province: AdministrativeUnit) -> dict[str, AdministrativeUnit]:
+    """Programme communes of the two-tier map, directly under the province, keyed by code."""
+    units = (
+        AdministrativeUnit.objects.in_programme().valid_on(datetime.date(NEW_MAP_YEAR, 1, 1)).filter(parent=province)
+    )
+    return {unit.code: unit for unit in units}
+
+
+def _sets_by_year(years: Iterable[int]) -> dict[int, CriteriaSet]:
     sets = {}
-    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+    for year in years:
         criteria_set = criteria_set_in_force(year=year)
         if criteria_set is None:
             raise LookupError(
@@ -97,20 +114,52 @@ def _sets_by_year() -> dict[int, CriteriaSet]:
 
 def _load_history(communes: dict[tuple[str, str], AdministrativeUnit]) -> tuple[UpsertCount, UpsertCount]:
     plan = plan_history([DemoCommune(key=key, code=unit.code) for key, unit in communes.items()])
-    by_code = {unit.code: unit for unit in communes.values()}
-    sets = _sets_by_year()
+    return _write_results(
+        units={unit.code: unit for unit in communes.values()},
+        plan=plan,
+        sets=_sets_by_year(range(FIRST_YEAR, LAST_YEAR + 1)),
+        status_for=_status_for,
+        method=CriterionResult.Method.IMPORTED,
+    )
+
+
+def _load_new_map(communes: dict[str, AdministrativeUnit]) -> tuple[UpsertCount, UpsertCount]:
+    """2026 on the two-tier map: each xã's commune group, then its QĐ 51 results as staff recorded them (the
+    set's indicators are not loaded, so results are entered per criterion)."""
+    planned = plan_new_map({code: unit.short_name for code, unit in communes.items()})
+    for commune in planned:
+        communes[commune.code].commune_group = commune.group
+    AdministrativeUnit.objects.bulk_update(communes.values(), ["commune_group"])
+    return _write_results(
+        units=communes,
+        plan={(commune.code, NEW_MAP_YEAR): commune.met for commune in planned},
+        sets=_sets_by_year([NEW_MAP_YEAR]),
+        status_for=_new_map_status_for,
+        method=CriterionResult.Method.ENTERED,
+    )
+
+
+def _write_results(
+    *,
+    units: dict[str, AdministrativeUnit],
+    plan: dict[tuple[str, int], frozenset[int]],
+    sets: dict[int, CriteriaSet],
+    status_for: Callable[[str, int, int], str],
+    method: str,
+) -> tuple[UpsertCount, UpsertCount]:
+    """An assessment per planned commune-year (by code) with a result for every criterion of its set."""
     assessments = [
         Assessment(
-            unit=by_code[code],
+            unit=units[code],
             year=year,
             criteria_set=sets[year],
-            status=_status_for(code, year),
+            status=status_for(code, year, len(plan[(code, year)])),
             note=DEMO_NOTE,
         )
         for code, year in sorted(plan)
     ]
     assessment_count = bulk_upsert(
-        scope=Assessment.objects.filter(unit__in=by_code.values()),
+        scope=Assessment.objects.filter(unit__in=units.values(), year__in=sets),
         rows=assessments,
         key=("unit_id", "year", "criteria_set_id"),
         fields=("status", "note"),
@@ -123,13 +172,13 @@ def _load_history(communes: dict[tuple[str, str], AdministrativeUnit]) -> tuple[
             assessment=assessment,
             criterion=criterion,
             is_met=criterion.number in plan[(assessment.unit.code, assessment.year)],
-            method=CriterionResult.Method.IMPORTED,
+            method=method,
         )
         for assessment in assessments
         for criterion in criteria_by_set[assessment.criteria_set_id]
     ]
     result_count = bulk_upsert(
-        scope=CriterionResult.objects.filter(assessment__unit__in=by_code.values()),
+        scope=CriterionResult.objects.filter(assessment__unit__in=units.values(), assessment__year__in=sets),
         rows=results,
         key=("assessment_id", "criterion_id"),
         fields=("is_met", "method"),
@@ -139,10 +188,17 @@ def _load_history(communes: dict[tuple[str, str], AdministrativeUnit]) -> tuple[
     return assessment_count, result_count
 
 
-def _status_for(code: str, year: int) -> str:
+def _status_for(code: str, year: int, met: int) -> str:
     if year < LAST_YEAR:
         return Assessment.Status.APPROVED
     return Assessment.Status.SUBMITTED if int(code) % 2 else Assessment.Status.DRAFT
+
+
+def _new_map_status_for(code: str, year: int, met: int) -> str:
+    """The communes meeting all ten and a quarter of the others approved, a quarter submitted, the rest in draft."""
+    if met == len(NEW_CRITERIA) or int(code) % 4 == 1:
+        return Assessment.Status.APPROVED
+    return Assessment.Status.SUBMITTED if int(code) % 4 == 0 else Assessment.Status.DRAFT
 
 
 # Xã Hưng Đạo in 2019, with the city's indicator figures of seed 000 (IV.2.6) where the commune had none.

@@ -9,6 +9,8 @@ What is real and what is invented:
   meets, the years before and after 2021, the recognition in 2020 of the seven other 2020 targets, and
   one recognition in 2015 and one in 2021 (seed 002 says 15 communes were recognised in 2017-2021, 17 in
   all after the 2020 merger).
+- Invented entirely: 2026, the first year of QĐ 51/2025 on the 53 xã of the two-tier map (`plan_new_map`):
+  their commune groups and the criteria each one meets.
 """
 
 import math
@@ -187,3 +189,37 @@ def _trajectory(count_2021: int, recognised_in: int | None, rng: random.Random) 
     for year in range(REFERENCE_YEAR + 1, LAST_YEAR + 1):
         counts[year] = min(18, max(counts[year - 1], guess(year)))
     return dict(sorted(counts.items()))
+
+
+NEW_MAP_YEAR = 2026
+NEW_CRITERIA = tuple(range(1, 11))  # QĐ 51/2025
+# Cao Bằng's xã are nearly all of areas II and III (group 3); group 1 borders the provincial city.
+COMMUNE_GROUPS = {"Hòa An": 1, "Bạch Đằng": 2, "Nguyễn Huệ": 2, "Phục Hòa": 2, "Quảng Uyên": 2, "Trùng Khánh": 2}
+OTHER_GROUP = 3
+# Communes meeting all ten in 2026, on the ground of former communes recognised under QĐ 318.
+ALL_MET_NEW_MAP = ("Độc Lập", "Nam Tuấn", "Quang Hán", "Quảng Uyên")
+
+
+@dataclass(frozen=True)
+class NewMapCommune:
+    code: str
+    name: str  # short name: unique in the province on the two-tier map
+    group: int
+    met: frozenset[int]
+
+
+def plan_new_map(names_by_code: dict[str, str]) -> list[NewMapCommune]:
+    """The commune group and the QĐ 51 criteria met in 2026 of every xã of the two-tier map (by code)."""
+    missing = set(ALL_MET_NEW_MAP) - set(names_by_code.values())
+    if missing:
+        raise ValueError(f"demo communes not on the two-tier map: {sorted(missing)}")
+    rng = random.Random(20261231)
+    planned = []
+    for code, name in sorted(names_by_code.items()):
+        group = COMMUNE_GROUPS.get(name, OTHER_GROUP)
+        if name in ALL_MET_NEW_MAP:
+            count = len(NEW_CRITERIA)
+        else:
+            count = max(1, min(9, round(rng.gauss(6.5 if group < OTHER_GROUP else 5.5, 2))))
+        planned.append(NewMapCommune(code, name, group, frozenset(rng.sample(NEW_CRITERIA, count))))
+    return planned

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment, CriteriaSet, CriterionResult
-from criteria.selectors import band_summary, criteria_set_in_force
+from criteria.selectors import band_summary, commune_default_year, criteria_set_in_force, default_year
 from criteria.services import assessment_summaries_refresh
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,24 @@ def test_a_provincial_specification_wins_for_its_province_only(catalogue):
     assert criteria_set_in_force(year=2018, province=bac_kan) == national
     assert criteria_set_in_force(year=2018) == national
     assert provincial in national.specifications.all()
+
+
+@pytest.mark.parametrize(("today", "year"), [(2026, 2026), (2024, 2024), (2033, 2030), (2015, 2015)])
+def test_pages_open_on_the_latest_assessment_year_with_a_set_in_force(catalogue, monkeypatch, today, year):
+    # 2033: QĐ 51/2025 ended with 2030; 2015: no set had started, so the year itself.
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(today, 12, 3))
+    assert default_year() == year
+
+
+def test_without_any_set_pages_open_on_this_year():
+    assert default_year() == timezone.localdate().year
+
+
+def test_a_commune_closed_by_the_reform_opens_on_its_last_year(catalogue, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 12, 3))
+    old = AdministrativeUnit(level="commune", valid_to=datetime.date(2025, 6, 30))
+    new = AdministrativeUnit(level="commune", valid_from=datetime.date(2025, 7, 1))
+    assert (commune_default_year(old), commune_default_year(new)) == (2025, 2026)
 
 
 def test_band_summary_counts_programme_communes_without_results_as_zero(catalogue):

@@ -154,6 +154,18 @@ def test_commune_matrix_of_a_results_grid(province):
     assert met[3 : 3 + len(grid.columns)] == [column.met for column in grid.columns]
 
 
+def test_the_2026_matrix_lists_the_xa_directly_under_the_province(province):
+    grid = results_grid(within=province, year=2026)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(commune_matrix_xlsx(matrix_figures(grid))))["Biểu 01"]
+
+    assert header(sheet)[:3] == ["STT", "Xã", "TC1"]  # no district column, no district group rows
+    communes = [row for row in rows(sheet) if isinstance(row[0], int)]
+    assert len(communes) == len(rows(sheet)) - 3 == 53
+    met = row_labelled(sheet, "Số xã đạt")
+    assert met[2 : 2 + len(grid.columns)] == [column.met for column in grid.columns]
+
+
 def test_commune_matrix_of_ten_thousand_communes_streams(province):
     """The national sheet: a grid as large as the country's, every commune numbered (timed in bench/report_pdf.py)."""
     grid = results_grid(within=province, year=YEAR)

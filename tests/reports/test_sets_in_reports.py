@@ -28,6 +28,7 @@ def province_2026(demo_for_module):
     qd51 = CriteriaSet.objects.get(code="QD51-2025")
     criteria = list(qd51.criteria.order_by("number"))
     communes = list(programme_communes(within=province, year=2026).order_by("code"))
+    Assessment.objects.filter(year=2026).delete()  # the demo's own 2026, replaced by these known figures
     assessments = Assessment.objects.bulk_create(
         Assessment(unit=commune, year=2026, criteria_set=qd51) for commune in communes
     )
