@@ -48,6 +48,8 @@ def doc_lap(province) -> AdministrativeUnit:
     """The new Xã Độc Lập with its own 2026 results on QĐ 51/2025: seven of the ten criteria."""
     unit = new_commune("Xã Độc Lập")
     qd51 = CriteriaSet.objects.get(code="QD51-2025")
+    # The demo's own 2026 results give way to these: the totals below count this commune's alone.
+    Assessment.objects.filter(year=2026).delete()
     assessment = Assessment.objects.create(unit=unit, year=2026, criteria_set=qd51)
     CriterionResult.objects.bulk_create(
         CriterionResult(
