@@ -1,12 +1,15 @@
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import TWO_TIER_MAP_START, AdministrativeUnit, Membership
+from communes import access
+from communes.models import TWO_TIER_MAP_START, AdministrativeUnit, Membership, MembershipProposal
+from communes.selectors import membership_proposals
+from communes.services import AlreadyDecided, membership_proposal_accept, membership_proposal_reject
 from ntm_portal.text import fold
 
 LAST_DAY_OF_THREE_TIER_MAP = TWO_TIER_MAP_START - datetime.timedelta(days=1)
@@ -118,3 +121,66 @@ class MembershipAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("unit level"), ordering="unit__level")
     def unit_level(self, membership: Membership) -> str:
         return membership.unit.get_level_display()
+
+
+@admin.register(MembershipProposal)
+class MembershipProposalAdmin(admin.ModelAdmin):
+    """Proposals of `manage.py propose_memberships`: administrators alone see them and accept or reject each."""
+
+    list_display = ["person", "old_membership", "role", "unit", "optional", "status", "decided_by", "decided_at"]
+    list_filter = ["status", "optional", "role"]
+    search_fields = ["membership__user__username", "membership__user__first_name", "unit__name"]
+    actions = ["accept", "reject"]
+    fields = ["membership", "unit", "role", "optional", "status", "created_at", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return membership_proposals()
+
+    def has_module_permission(self, request) -> bool:
+        return access.is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return access.is_admin(request.user)
+
+    # Decided only through the actions below, which create the membership and record the history.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("person"), ordering="membership__user__username")
+    def person(self, proposal: MembershipProposal) -> str:
+        user = proposal.membership.user
+        return user.get_full_name() or user.get_username()
+
+    @admin.display(description=_("old membership"))
+    def old_membership(self, proposal: MembershipProposal) -> str:
+        return f"{proposal.membership.get_role_display()} · {proposal.membership.unit}"
+
+    def _decide(self, request, queryset, decide, done_message) -> None:
+        done = skipped = 0
+        for proposal in queryset:
+            try:
+                decide(user=request.user, proposal=proposal)
+            except AlreadyDecided:
+                skipped += 1
+            else:
+                done += 1
+        self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, _("%(count)d proposals were already decided.") % {"count": skipped}, messages.WARNING
+            )
+
+    @admin.action(description=_("Accept the selected proposals (create the memberships)"))
+    def accept(self, request, queryset) -> None:
+        self._decide(request, queryset, membership_proposal_accept, _("%(count)d proposals accepted."))
+
+    @admin.action(description=_("Reject the selected proposals"))
+    def reject(self, request, queryset) -> None:
+        self._decide(request, queryset, membership_proposal_reject, _("%(count)d proposals rejected."))

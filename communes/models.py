@@ -189,3 +189,51 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class MembershipProposal(models.Model):
+    """A membership proposed on a unit of the two-tier map for a membership on a unit closed on 30/6/2025.
+
+    Nothing changes until an administrator accepts the proposal: accepting creates the new membership and
+    leaves the old one, whose unit is closed, as the record of where the person worked before the reform.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("old membership"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("proposed unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("proposed role"), max_length=20, choices=Membership.Role.choices)
+    optional = models.BooleanField(
+        _("optional"),
+        default=False,
+        help_text=_("One of the communes that replaced a district's communes: an administrator chooses among them."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership proposal")
+        verbose_name_plural = _("membership proposals")
+        ordering = ["membership__user__username", "optional", "unit__code", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "unit", "role"], name="membership_proposal_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} → {self.get_role_display()} · {self.unit}"

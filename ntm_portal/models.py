@@ -26,6 +26,7 @@ class ChangeRecord(models.Model):
         TRANSITION = "transition", _("Workflow step")
         EVIDENCE = "evidence", _("Evidence")
         CATALOGUE = "catalogue", _("Criteria set changed")
+        ACCESS = "access", _("Access changed")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

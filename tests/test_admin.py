@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from communes.models import AdministrativeUnit, Membership
+from communes.models import AdministrativeUnit, Membership, MembershipProposal
 from criteria.models import (
     Assessment,
     CriteriaSet,
@@ -31,6 +31,7 @@ UNIT_CHANGELIST = reverse("admin:communes_administrativeunit_changelist")
 ADMIN_MODELS = [
     AdministrativeUnit,
     Membership,
+    MembershipProposal,
     CriteriaSet,
     Criterion,
     Indicator,
@@ -45,8 +46,8 @@ ADMIN_MODELS = [
     InKindContribution,
     Evidence,
 ]
-# Changed only through the portal; the admin shows them read-only.
-RESULT_MODELS = (Assessment, IndicatorValue, CriterionResult, Evidence)
+# Changed only through the portal (proposals: through the admin's accept and reject actions); read-only here.
+RESULT_MODELS = (Assessment, IndicatorValue, CriterionResult, Evidence, MembershipProposal)
 
 
 def _admin_url(model, action: str, *args) -> str:
@@ -151,6 +152,7 @@ def objects(django_user_model, province, district, old_commune, new_commune) -> 
         unit=old_commune, year_from=2024, year_to=2024, kind=InKindContribution.Kind.LAND, quantity=1200
     )
     membership = Membership.objects.create(user=officer, unit=district, role=Membership.Role.DISTRICT_STAFF)
+    proposal = MembershipProposal.objects.create(membership=membership, unit=province, role=Membership.Role.LEADER)
     evidence = Evidence(
         assessment=assessment,
         criterion=criterion,
@@ -167,6 +169,7 @@ def objects(django_user_model, province, district, old_commune, new_commune) -> 
         AdministrativeUnit: old_commune,
         Evidence: evidence,
         Membership: membership,
+        MembershipProposal: proposal,
         CriteriaSet: criteria_set,
         Criterion: criterion,
         Indicator: indicator,
