@@ -287,7 +287,7 @@ class _WideReader:
             "place": place,
             "value": written,
             "commune": unit.name,
-            "stored": unit.commune_group or _("none"),
+            "stored": unit.commune_group or _("no group"),
         }
         message = _(
             "%(place)s: the file gives “%(value)s” as the commune group of %(commune)s, the portal has "
