@@ -5,7 +5,11 @@
     STT | Tên xã | Huyện | Mã xã | TC1 … TC19 | Tổng số tiêu chí đạt      header row
     1   | …      | …     | …     | x   …      | 18                        a row per commune
 
-A year on the two-tier map has no districts, so no "Huyện" column.
+A year on the two-tier map has no districts, so no "Huyện" column. A set whose thresholds vary by commune group
+(QĐ 51/2025, from 2026) adds a "Nhóm xã" column (1, 2, 3) after "Mã xã", and heads each criterion with its
+number and name ("TC1 - Quy hoạch"), as its 10 criteria are new to the offices:
+
+    STT | Tên xã | Mã xã | Nhóm xã | TC1 - Quy hoạch … TC10 - … | Tổng số tiêu chí đạt
 
 "x" marks a criterion met; a criterion not met or without data is left blank (the import reads a blank as not
 met). The template is the same sheet with every mark and total left blank, for a district to send to its
@@ -22,15 +26,20 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from criteria.selectors import ResultsGrid
+from criteria.models import CriteriaSet
+from criteria.selectors import ResultsGrid, commune_groups
 
 MET_MARK = "x"
+MET_WORD, NOT_MET_WORD = "Đạt", "Chưa đạt"  # also offered by the template of a set by commune group
 DISTRICT_HEADING = "Huyện"
+GROUP_HEADING = "Nhóm xã"
 FIXED_HEADINGS = ("STT", "Tên xã", DISTRICT_HEADING, "Mã xã")
 TOTAL_HEADING = "Tổng số tiêu chí đạt"
 TITLE_ROWS = 2  # the title and a blank row above the header
-COLUMN_WIDTHS = {"STT": 6, "Tên xã": 28, "Huyện": 26, "Mã xã": 10}
+COLUMN_WIDTHS = {"STT": 6, "Tên xã": 28, "Huyện": 26, "Mã xã": 10, "Nhóm xã": 9}
 MARK_WIDTH = 6
+NAMED_MARK_WIDTH = 16  # a column headed by the criterion's name, wrapped
+NAMED_HEADER_HEIGHT = 90
 TOTAL_WIDTH = 12
 
 
@@ -41,12 +50,24 @@ def export_title(grid: ResultsGrid) -> str:
     return f"Kết quả thực hiện {set_name} năm {grid.year} – {grid.within.name}"
 
 
+def by_commune_group(grid: ResultsGrid) -> bool:
+    """A set judged by commune group (QĐ 51/2025): the "Nhóm xã" column and the criteria's names in the header."""
+    return (
+        grid.criteria_set is not None and grid.criteria_set.threshold_dimension == CriteriaSet.Dimension.COMMUNE_GROUP
+    )
+
+
 def fixed_headings(grid: ResultsGrid) -> tuple[str, ...]:
-    return FIXED_HEADINGS if grid.districts else tuple(h for h in FIXED_HEADINGS if h != DISTRICT_HEADING)
+    headings = FIXED_HEADINGS if grid.districts else tuple(h for h in FIXED_HEADINGS if h != DISTRICT_HEADING)
+    return (*headings, GROUP_HEADING) if by_commune_group(grid) else headings
+
+
+def criterion_heading(grid: ResultsGrid, column) -> str:
+    return f"TC{column.number} - {column.name}" if by_commune_group(grid) else f"TC{column.number}"
 
 
 def header(grid: ResultsGrid) -> list[str]:
-    return [*fixed_headings(grid), *(f"TC{column.number}" for column in grid.columns), TOTAL_HEADING]
+    return [*fixed_headings(grid), *(criterion_heading(grid, column) for column in grid.columns), TOTAL_HEADING]
 
 
 def sheet_rows(grid: ResultsGrid, *, template: bool = False) -> Iterator[list]:
@@ -54,6 +75,7 @@ def sheet_rows(grid: ResultsGrid, *, template: bool = False) -> Iterator[list]:
     yield [export_title(grid)]
     yield []
     yield header(grid)
+    groups = commune_groups(row.unit_id for row in grid.rows) if by_commune_group(grid) else {}
     for number, row in enumerate(grid.rows, 1):
         if template:
             marks, total = [""] * len(grid.columns), ""
@@ -61,7 +83,8 @@ def sheet_rows(grid: ResultsGrid, *, template: bool = False) -> Iterator[list]:
             marks = [MET_MARK if result is True else "" for result in row.results]
             total = sum(1 for result in row.results if result is True)
         district = [row.district_name] if grid.districts else []
-        yield [number, row.name, *district, row.code, *marks, total]
+        group = [groups.get(row.unit_id) or ""] if by_commune_group(grid) else []
+        yield [number, row.name, *district, row.code, *group, *marks, total]
 
 
 def results_wide_csv(grid: ResultsGrid) -> bytes:
@@ -100,6 +123,11 @@ def results_wide_xlsx(grid: ResultsGrid, *, template: bool = False) -> bytes:
         cell = sheet.cell(row=header_row, column=first_mark + offset)
         cell.comment = Comment(f"Tiêu chí {column.number}. {column.name}", "NTM Portal", width=300, height=80)
     sheet.column_dimensions[get_column_letter(total_column)].width = TOTAL_WIDTH
+    named = by_commune_group(grid)
+    if named:
+        for offset in range(len(grid.columns)):
+            sheet.column_dimensions[get_column_letter(first_mark + offset)].width = NAMED_MARK_WIDTH
+        sheet.row_dimensions[header_row].height = NAMED_HEADER_HEIGHT
 
     centre = Alignment(horizontal="center")
     for row in sheet.iter_rows(min_row=first_data_row, max_row=last_data_row, min_col=first_mark, max_col=total_column):
@@ -119,6 +147,12 @@ def results_wide_xlsx(grid: ResultsGrid, *, template: bool = False) -> bytes:
             prompt="x = đạt; để trống = chưa đạt",
             showInputMessage=True,
         )
+        if named:  # the words offices write in the new period's forms, besides "x"
+            validation.formula1 = f'"{MET_MARK},{MET_WORD},{NOT_MET_WORD}"'
+            validation.error = (
+                f"Chọn “{MET_MARK}” hoặc “{MET_WORD}” nếu đạt tiêu chí; “{NOT_MET_WORD}” hoặc để trống nếu chưa đạt."
+            )
+            validation.prompt = f"x hoặc {MET_WORD} = đạt; {NOT_MET_WORD} hoặc để trống = chưa đạt"
         sheet.add_data_validation(validation)
         validation.add(
             f"{get_column_letter(first_mark)}{first_data_row}:{get_column_letter(total_column - 1)}{last_data_row}"

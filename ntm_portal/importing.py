@@ -53,7 +53,9 @@ def results_wide_import(
     )
     if checked.summary.errors:
         return checked.summary
-    return results_import(user=user, year=year, criteria_set=criteria_set, rows=checked.rows, dry_run=dry_run)
+    summary = results_import(user=user, year=year, criteria_set=criteria_set, rows=checked.rows, dry_run=dry_run)
+    summary.warnings = [*checked.warnings, *summary.warnings]  # e.g. a commune group other than the portal's
+    return summary
 
 
 def _province_of(user: AbstractUser) -> AdministrativeUnit | None:

@@ -121,6 +121,10 @@ def test_province_staff_copy_the_national_set_enter_thresholds_and_correct_one_w
     assert after["commune page"] == after["grid"] == (1, False)
     assert after["report"] == before["report"] - 1
     assert Assessment.objects.get(unit=flipping, year=YEAR, criteria_set__code=CODE).criteria_met == 1
-    assert ChangeRecord.objects.about(Assessment.objects.get(unit=flipping, year=YEAR, criteria_set__code=CODE)).filter(comment=REASON).exists()
+    assert (
+        ChangeRecord.objects.about(Assessment.objects.get(unit=flipping, year=YEAR, criteria_set__code=CODE))
+        .filter(comment=REASON)
+        .exists()
+    )
     page.goto(f"{live_server.url}/communes/{flipping.pk}/{YEAR}/")
     assert REASON in page.content()  # the commune's history says why its result changed

@@ -13,6 +13,7 @@ writes the rows once the file has no errors.
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -32,11 +33,13 @@ from ntm_portal.text import fold
 MET_MARKS = frozenset({"x", "đ", "đạt", "1", "✓", "✔"})
 NOT_MET_MARKS = frozenset({"", "0", "-", "–", "chưa đạt", "không đạt"})
 
-STT, NAME, DISTRICT, CODE, TOTAL = "stt", "name", "district", "code", "total"
+STT, NAME, DISTRICT, CODE, GROUP, TOTAL = "stt", "name", "district", "code", "group", "total"
 _STT_HEADINGS = frozenset({"stt", "tt", "so tt", "so thu tu"})
 _CODE_HEADINGS = frozenset({"ma xa", "ma", "ma don vi", "ma dvhc", "ma so"})
 _NAME_PARTS = frozenset({"xa", "phuong", "thi tran", "don vi", "don vi hanh chinh", "don vi cap xa"})
 _DISTRICT_PARTS = frozenset({"huyen", "thanh pho", "thi xa", "quan", "tp", "tx", "don vi cap huyen"})
+_GROUP_HEADINGS = frozenset({"nhom xa", "nhom"})  # the commune group of QĐ 51/2025 (1, 2, 3): checked, not imported
+_GROUP_VALUE = re.compile(r"^(?:nhom\s*)?([123])$")
 _TOTAL_HEADINGS = ("tong so tieu chi", "tong so tc", "so tieu chi dat", "so tc dat", "tong tieu chi dat")
 _CRITERION_HEADING = re.compile(r"^(?:(?:tc|tieu chi)\s*(?:so)?\s*\.?\s*(\d{1,2})\b.*|(\d{1,2})(?:\s*[.:)]\s*\D.*)?)$")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -49,6 +52,10 @@ class ResultsFile:
     rows: list[ResultRow]
     summary: ImportSummary
     skipped_sheets: list[str] = field(default_factory=list)  # sheets without a results table
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.summary.warnings
 
     @property
     def errors(self) -> list[RowError]:
@@ -79,7 +86,7 @@ def results_file_check(
     units = AdministrativeUnit.objects.communes().valid_on(datetime.date(year, 1, 1))
     if within is not None:
         units = units.within(within)
-    reader = _WideReader(criteria_set, UnitMatcher(units.prefetch_related("parent__parent")))
+    reader = _WideReader(criteria_set, UnitMatcher(units.prefetch_related("parent__parent")), year=year)
     for sheet in sheets:
         reader.read(sheet)
     errors = reader.errors
@@ -95,6 +102,7 @@ def results_file_check(
     summary.errors = sorted(
         [*errors, *summary.errors], key=lambda error: (order.get(error.place.sheet, -1), error.place.row or 0)
     )
+    summary.warnings = [*reader.warnings, *summary.warnings]
     skipped = [error.place.sheet for error in reader.sheet_errors] if reader.tables else []
     return ResultsFile(rows=reader.rows, summary=summary, skipped_sheets=skipped)
 
@@ -108,15 +116,18 @@ class _Table:
     roles: dict[str, int]  # STT, NAME, … → column index
     criteria: dict[int, int]  # criterion number → column index
     headings: dict[int, str]
+    foreign: list[int] = field(default_factory=list)  # criterion numbers headed in the file but not in the set
 
 
 class _WideReader:
-    def __init__(self, criteria_set: CriteriaSet, matcher: UnitMatcher) -> None:
+    def __init__(self, criteria_set: CriteriaSet, matcher: UnitMatcher, *, year: int) -> None:
+        self.criteria_set, self.year = criteria_set, year
         self.criteria = dict(criteria_set.criteria.values_list("number", "name"))
         self.names = {fold(name): number for number, name in self.criteria.items()}
         self.matcher = matcher
         self.rows: list[ResultRow] = []
         self.errors: list[RowError] = []
+        self.warnings: list[str] = []
         self.sheet_errors: list[RowError] = []  # sheets without a table: errors only when no sheet has one
         self.tables = 0
 
@@ -133,6 +144,9 @@ class _WideReader:
             self.sheet_errors.append(RowError(Place(sheet.name), message))
             return
         self.tables += 1
+        if table.foreign:
+            self.errors.append(RowError(Place(sheet.name), self._foreign_message(table)))
+            return
         missing = sorted(set(self.criteria) - set(table.criteria))
         if missing:
             message = _("The table has no column for criteria %(numbers)s.") % {
@@ -150,6 +164,24 @@ class _WideReader:
                 group_district = name  # "I | Huyện Bảo Lạc": the communes below are in that district
                 continue
             self._read_row(sheet.name, index + 1, texts, table, group_district)
+
+    def _foreign_message(self, table: _Table) -> str:
+        """Columns for criteria the set lacks: most often the form of the previous period (19 criteria)."""
+        names = {
+            "year": self.year,
+            "set": self.criteria_set.decision_number or self.criteria_set.name,
+            "count": len(self.criteria),
+            "found": len(table.criteria) + len(table.foreign),
+            "numbers": ", ".join(str(number) for number in sorted(table.foreign)),
+        }
+        return (
+            _(
+                "The table has %(found)s criterion columns, among them criteria %(numbers)s, which the set does not "
+                "have: %(year)s is judged on %(set)s, with %(count)s criteria. Download the entry template of "
+                "%(year)s and enter the results in it."
+            )
+            % names
+        )
 
     def _table(self, sheet: Sheet) -> _Table | None:
         for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
@@ -186,8 +218,7 @@ class _WideReader:
     def _add_criterion(self, table: _Table, sheet: str, row: int, column: int, text: str, number: int) -> None:
         place = Place(sheet, row, get_column_letter(column + 1), text)
         if number not in self.criteria:
-            message = _("The set has no criterion %(number)s: is the year right?") % {"number": number}
-            self.errors.append(RowError(place, message))
+            table.foreign.append(number)
         elif number in table.criteria:
             message = _("Criterion %(number)s already has column %(column)s.") % {
                 "number": number,
@@ -212,13 +243,13 @@ class _WideReader:
         marks = {}
         for number, column in table.criteria.items():
             written = _at(texts, column)
-            mark = written.lower()
+            mark = _mark_key(written)
             if mark in MET_MARKS or mark in NOT_MET_MARKS:
                 marks[number] = mark in MET_MARKS
                 continue
             message = _(
-                "“%(value)s” is not a mark: write x (or Đ, đạt, 1, ✓) for a criterion met, and leave the cell "
-                "empty (or write 0, -, chưa đạt) for one not met."
+                "“%(value)s” is not a mark: write x (or Đạt, Đ, 1, ✓) for a criterion met, and leave the cell "
+                "empty (or write Chưa đạt, Không đạt, 0, -) for one not met."
             ) % {"value": written}
             self.errors.append(RowError(place(column), message))
         if TOTAL in table.roles and len(self.errors) == errors:
@@ -230,6 +261,8 @@ class _WideReader:
             district=_at(texts, table.roles[DISTRICT]) if DISTRICT in table.roles else group_district,
             code=_at(texts, table.roles[CODE]) if CODE in table.roles else "",
         )
+        if unit is not None and GROUP in table.roles:
+            self._check_group(place(table.roles[GROUP]), _at(texts, table.roles[GROUP]), unit)
         if unit is not None and len(self.errors) == errors:
             self.rows.append(ResultRow(unit=unit, marks=marks, place=place(name_column)))
 
@@ -245,6 +278,23 @@ class _WideReader:
             }
             self.errors.append(RowError(place, message))
 
+    def _check_group(self, place: Place, written: str, unit: AdministrativeUnit) -> None:
+        """The commune group is the portal's (set by the province's decision): a different one is only a warning."""
+        found = _GROUP_VALUE.match(fold(written)) if written else None
+        if not written or (found and int(found.group(1)) == unit.commune_group):
+            return
+        names = {
+            "place": place,
+            "value": written,
+            "commune": unit.name,
+            "stored": unit.commune_group or _("no group"),
+        }
+        message = _(
+            "%(place)s: the file gives “%(value)s” as the commune group of %(commune)s, the portal has "
+            "%(stored)s. The results are imported; the group stays as the portal has it."
+        )
+        self.warnings.append(message % names)
+
     def _unit(self, place: Place, *, name: str, district: str, code: str) -> AdministrativeUnit | None:
         match = self.matcher.match(name, district=district, code=code)
         if match.error is None:
@@ -257,11 +307,18 @@ def _at(texts: list[str], column: int) -> str:
     return texts[column] if column < len(texts) else ""
 
 
+def _mark_key(written: str) -> str:
+    """ "Đạt", "ĐẠT", "đạt" (in either Unicode form), "Chưa  đạt" → one key of MET_MARKS or NOT_MET_MARKS."""
+    return " ".join(unicodedata.normalize("NFC", written).split()).lower()
+
+
 def _role(text: str) -> str | None:
     key = re.sub(r"\s*[/,;-]\s*", "/", fold(text))
     parts = {part.removeprefix("ten ").strip() for part in key.split("/")}
     if key in _STT_HEADINGS:
         return STT
+    if key in _GROUP_HEADINGS or key.startswith("nhom xa "):  # "Nhóm xã (1, 2, 3)"
+        return GROUP
     if key in _CODE_HEADINGS:
         return CODE
     if parts <= _NAME_PARTS and parts & {"xa", "don vi", "don vi hanh chinh", "don vi cap xa"}:

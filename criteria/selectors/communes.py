@@ -58,6 +58,11 @@ def all_programme_communes(unit: AdministrativeUnit) -> QuerySet[AdministrativeU
     return AdministrativeUnit.objects.in_programme().filter(parent_id__in=list(parents_to_roots(roots=[unit])))
 
 
+def commune_groups(unit_ids: Iterable[int]) -> dict[int, int | None]:
+    """The commune group (1, 2, 3 of QĐ 51/2025; None when not set) of each of these units, by id."""
+    return dict(AdministrativeUnit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "commune_group"))
+
+
 def assessment_years(*, roots: list[AdministrativeUnit] | None) -> list[int]:
     """Years with at least one commune assessment under these provinces or districts (None: anywhere),
     latest first."""
