@@ -1,0 +1,1 @@
+"""Failure tests (issue 14); the matrix is filled in below."""
