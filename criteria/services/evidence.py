@@ -91,35 +91,63 @@ def evidence_upload(
         title = title or replaces.title
     if indicator is not None:
         criterion = indicator.criterion
-    with transaction.atomic():
-        assessment = _assessment(user=user, unit=unit, year=year)
-        _check_links(assessment, criterion, replaces)
-        duplicate = Evidence.objects.visible().filter(assessment=assessment, sha256=inspected.sha256).first()
-        if duplicate is not None:
-            raise EvidenceRefused(_("This file was already uploaded as “%(title)s”.") % {"title": duplicate.title})
-        evidence = Evidence(
-            assessment=assessment,
-            criterion=criterion,
-            indicator=indicator,
-            title=(title or inspected.name).strip()[:255],
-            document_number=document_number.strip(),
-            document_date=document_date,
-            issuer=issuer.strip(),
-            original_name=inspected.name,
-            content_type=inspected.content_type,
-            size=inspected.size,
-            sha256=inspected.sha256,
-            uploaded_by=user,
-            replaces=replaces,
-        )
-        evidence.file.save(inspected.name, upload, save=False)
-        try:
+    stored = ""
+    try:
+        with transaction.atomic():
+            assessment = _assessment(user=user, unit=unit, year=year)
+            _check_links(assessment, criterion, replaces)
+            duplicate = Evidence.objects.visible().filter(assessment=assessment, sha256=inspected.sha256).first()
+            if duplicate is not None:
+                raise EvidenceRefused(_("This file was already uploaded as “%(title)s”.") % {"title": duplicate.title})
+            evidence = Evidence(
+                assessment=assessment,
+                criterion=criterion,
+                indicator=indicator,
+                title=(title or inspected.name).strip()[:255],
+                document_number=document_number.strip(),
+                document_date=document_date,
+                issuer=issuer.strip(),
+                original_name=inspected.name,
+                content_type=inspected.content_type,
+                size=inspected.size,
+                sha256=inspected.sha256,
+                uploaded_by=user,
+                replaces=replaces,
+            )
+            evidence.file = stored = _file_store(evidence, upload)
             evidence.save()
             _record(evidence, user, action="replaced" if replaces else "uploaded")
-        except Exception:
-            evidence.file.delete(save=False)
-            raise
+    except Exception:
+        # Whatever stops the upload once the file is stored, the COMMIT included, leaves no file without its row.
+        if stored:
+            _file_remove(stored)
+        raise
     return evidence
+
+
+def _file_store(evidence: Evidence, upload: UploadedFile) -> str:
+    """Put the upload on the evidence storage under a generated key and return the key. A storage error (disk
+    full, object storage unreachable) is refused with a message, and whatever part of the file was written
+    is removed."""
+    field = evidence.file.field
+    key = field.generate_filename(evidence, evidence.original_name)
+    try:
+        return field.storage.save(key, upload, max_length=field.max_length)
+    except Exception:
+        logger.exception("Evidence file %s could not be stored", key)
+        _file_remove(key)
+        raise EvidenceRefused(
+            _("The server's file storage failed, so nothing was saved. Please try again later; if it happens "
+              "again, tell the coordination office.")
+        ) from None  # fmt: skip
+
+
+def _file_remove(key: str) -> None:
+    storage = Evidence._meta.get_field("file").storage
+    try:
+        storage.delete(key)
+    except Exception:
+        logger.exception("Evidence file %s could not be removed after a failed upload", key)
 
 
 def _check_links(assessment: Assessment, criterion: Criterion | None, replaces: Evidence | None) -> None:
