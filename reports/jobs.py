@@ -29,6 +29,16 @@ def job_start(*, user, report: Report, file_format: str = "", issue: bool = Fals
     return job
 
 
+def job_retry(*, user, job: RenderJob) -> RenderJob:
+    """Try a failed job again: a new job, started as any other; the failed one stays as the record of it."""
+    if job.status != RenderJob.Status.FAILED:
+        raise ReportError(_("Only a job that failed can be tried again."))
+    report = Report.objects.get(pk=job.report_id)
+    if report.is_issued:
+        raise ReportError(_("The report has been issued since: its files are on the report's page."))
+    return job_start(user=user, report=report, file_format=job.format, issue=job.issue)
+
+
 def _start_thread(job_id: int) -> None:
     thread = threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True, name=f"report-job-{job_id}")
     _threads[:] = [running for running in _threads if running.is_alive()]

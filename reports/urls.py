@@ -13,5 +13,6 @@ urlpatterns = [
     path("reports/<int:report_id>/render/<str:file_format>/", views.report_render, name="render"),
     path("reports/<int:report_id>/file/<str:file_format>/", views.report_file, name="file"),
     path("reports/jobs/<int:job_id>/", views.job_page, name="job"),
+    path("reports/jobs/<int:job_id>/retry/", views.job_retry, name="job_retry"),
     path("reports/jobs/<int:job_id>/file/", views.job_download, name="job_file"),
 ]

@@ -127,6 +127,18 @@ def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = access.render_job_for_user_or_404(request.user, RenderJob.objects.defer("content"), job_id)
+    try:
+        retried = jobs.job_retry(user=request.user, job=job)
+    except services.ReportError as refused:
+        messages.error(request, refused.message)
+        return redirect("reports:job", job_id=job.pk)
+    return redirect("reports:job", job_id=retried.pk)
+
+
+@login_required
 def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     job = access.render_job_for_user_or_404(request.user, RenderJob.objects, job_id)
     if job.status != RenderJob.Status.DONE or job.content is None:
