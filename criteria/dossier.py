@@ -29,6 +29,7 @@ from weasyprint import HTML
 
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment, Evidence
+from ntm_portal.spreadsheet_text import FORMULA_STARTS, text_row
 
 # Names inside the archive are part of the dossier's fixed Vietnamese layout, like the ZIP's own name,
 # and so do not follow the interface language.
@@ -163,17 +164,17 @@ def dossier_index_xlsx(entries: list[DossierEntry], assessment: Assessment) -> b
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headings))
     for label, value in _index_header(assessment):
-        sheet.append([label, value])
+        sheet.append(text_row(sheet, [label, value]))
         sheet.cell(row=sheet.max_row, column=1).font = bold
     sheet.append([])
 
-    sheet.append(headings)
+    sheet.append(text_row(sheet, headings))
     heading_row = sheet.max_row
     for cell in sheet[heading_row]:
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in (_index_row(entry) for entry in entries):
-        sheet.append(astuple(row))
+        sheet.append(text_row(sheet, astuple(row)))
         sheet.cell(row=sheet.max_row, column=5).number_format = "DD/MM/YYYY"
         sheet.cell(row=sheet.max_row, column=9).number_format = "#,##0"
 
@@ -315,9 +316,11 @@ def _extension(evidence: Evidence) -> str:
 
 
 def _safe_name(text: str, max_chars: int) -> str:
-    """A file or folder name every common system accepts; empty when nothing usable is left."""
+    """A file or folder name every common system accepts, not read as a formula where it is listed (the Excel
+    index, a spreadsheet of the unpacked folder) nor as a way up the tree; empty when nothing usable is left."""
     name = unicodedata.normalize("NFC", text).replace("/", "-").replace("\\", "-")
-    name = _SPACES.sub(" ", _UNSAFE_IN_NAMES.sub(" ", name))[:max_chars].strip(" .")
+    name = _SPACES.sub(" ", _UNSAFE_IN_NAMES.sub(" ", name))[:max_chars]
+    name = name.lstrip("".join(FORMULA_STARTS) + " .").rstrip(" .")
     if name.upper() in _WINDOWS_RESERVED:
         name += "_"
     return name

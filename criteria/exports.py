@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from criteria.models import CriteriaSet
 from criteria.selectors import ResultsGrid, commune_groups
+from ntm_portal.spreadsheet_text import csv_text, text_row
 
 MET_MARK = "x"
 MET_WORD, NOT_MET_WORD = "Đạt", "Chưa đạt"  # also offered by the template of a set by commune group
@@ -91,7 +92,7 @@ def results_wide_csv(grid: ResultsGrid) -> bytes:
     """UTF-8 with a BOM, separated by semicolons: what Excel set to Vietnamese opens in columns."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(sheet_rows(grid))
+    writer.writerows([csv_text(value) for value in row] for row in sheet_rows(grid))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -100,7 +101,7 @@ def results_wide_xlsx(grid: ResultsGrid, *, template: bool = False) -> bytes:
     sheet = book.active
     sheet.title = f"Năm {grid.year}"
     for values in sheet_rows(grid, template=template):
-        sheet.append([None if value == "" else value for value in values])
+        sheet.append(text_row(sheet, [None if value == "" else value for value in values]))
 
     header_row = TITLE_ROWS + 1
     first_data_row = header_row + 1

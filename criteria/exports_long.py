@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from criteria.models import Assessment, Indicator, IndicatorValue
+from ntm_portal.spreadsheet_text import text_row
 
 TITLE = "Số liệu các chỉ tiêu"
 HEADINGS = ("STT", "Mã xã", "Tên xã", "Huyện", "Năm", "Mã chỉ tiêu", "Tên chỉ tiêu", "Giá trị")
@@ -34,7 +35,7 @@ def indicator_values_xlsx(assessments: Iterable[Assessment], *, template: bool =
     ids = [assessment.pk for assessment in assessments]
     chosen = Assessment.objects.filter(pk__in=ids).select_related("unit__parent").order_by("year", "unit__code")
     for values in _sheet_rows(list(chosen), template=template):
-        sheet.append(values)
+        sheet.append(text_row(sheet, values))
     sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
     for cell in sheet[TITLE_ROWS + 1]:
         cell.font = Font(bold=True)

@@ -24,6 +24,7 @@ from criteria.bands import BandsError, scheme_for
 from criteria.models import CriteriaSet, Criterion, Indicator, Threshold, Tier
 from criteria.services.criteria_sets import threshold_value_error
 from ntm_portal.models import ChangeRecord
+from ntm_portal.spreadsheet_text import text_row
 from ntm_portal.spreadsheets import Sheet, UnreadableFile, read_sheets
 from ntm_portal.text import nfc, nfc_lines
 
@@ -70,8 +71,7 @@ def criteria_set_workbook(criteria_set: CriteriaSet) -> bytes:
     sheet.title = SET_SHEET
     sheet.append(["field", "value"])
     for name, value in _set_values(criteria_set).items():
-        sheet.append([name, _cell(name, value)])
-    _as_text(sheet)
+        sheet.append(text_row(sheet, [name, _cell(name, value)]))
     criteria = list(criteria_set.criteria.prefetch_related("indicators__thresholds").order_by("number"))
     _table(workbook, CRITERIA_SHEET, CRITERIA_COLUMNS, ([getattr(c, n) for n in CRITERIA_COLUMNS] for c in criteria))
     indicators = [(c, i) for c in criteria for i in c.indicators.all()]
@@ -108,20 +108,12 @@ def _cell(name: str, value):
     return value
 
 
-def _as_text(sheet) -> None:
-    """Cells such as the comparison "==" are text, not formulas."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-
-
 def _table(workbook: Workbook, title: str, columns: tuple[str, ...], rows) -> None:
     sheet = workbook.create_sheet(title)
     sheet.append(list(columns))
     for row in rows:
-        sheet.append([_cell(name, value) for name, value in zip(columns, row, strict=True)])
-    _as_text(sheet)
+        # Cells such as the comparison "==" are text, not formulas.
+        sheet.append(text_row(sheet, [_cell(name, value) for name, value in zip(columns, row, strict=True)]))
     for index, name in enumerate(columns, 1):
         width = 60 if name in ("name", "text", "source", "notes", "decision_citation") else 14
         sheet.column_dimensions[get_column_letter(index)].width = width

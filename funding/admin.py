@@ -4,7 +4,7 @@ from import_export.admin import ImportExportMixin
 
 from communes.admin import FoldedNameSearchMixin
 from funding import selectors
-from funding.admin_formats import OfficeFundingTable, UnreadableTable
+from funding.admin_formats import OfficeFundingTable, TextSafeCSV, TextSafeXLSX, UnreadableTable
 from funding.models import FundingRecord, FundingSource, InKindContribution
 from funding.resources import FundingRecordResource
 
@@ -42,6 +42,9 @@ class FundingRecordAdmin(ImportExportMixin, FoldedNameSearchMixin, admin.ModelAd
 
     def get_import_formats(self):
         return [OfficeFundingTable]
+
+    def get_export_formats(self):
+        return [TextSafeXLSX, TextSafeCSV]
 
     def add_data_read_fail_error_to_form(self, form, error):
         if not isinstance(error, UnreadableTable):

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from communes.models import AdministrativeUnit
 from funding.imports import AMOUNT, CODE, HEADINGS, KIND, NOTE, PROJECT, SHARE, SOURCE, UNIT, YEAR
 from funding.models import FundingRecord, FundingSource
+from ntm_portal.spreadsheet_text import text_row
 
 TITLE = "Số liệu kinh phí xây dựng nông thôn mới"
 COLUMNS = ("STT", HEADINGS[UNIT], HEADINGS[CODE], HEADINGS[YEAR], HEADINGS[SOURCE], HEADINGS[KIND], HEADINGS[AMOUNT],
@@ -43,7 +44,7 @@ def funding_template_xlsx(units: Iterable[AdministrativeUnit]) -> bytes:
     sheet.append([])
     sheet.append(list(COLUMNS))
     for number, unit in enumerate(units, 1):
-        sheet.append([number, unit.name, unit.code])
+        sheet.append(text_row(sheet, [number, unit.name, unit.code]))
 
     sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
     for cell in sheet[HEADER_ROW]:
@@ -64,7 +65,7 @@ def funding_template_xlsx(units: Iterable[AdministrativeUnit]) -> bytes:
     for index in range(max(len(sources), len(kinds))):
         source = sources[index] if index < len(sources) else None
         kind = kinds[index] if index < len(kinds) else (None, None)
-        lists.append([source.name if source else None, source.code if source else None, *kind])
+        lists.append(text_row(lists, [source.name if source else None, source.code if source else None, *kind]))
     lists.column_dimensions["A"].width = 40
     lists.column_dimensions["B"].width = 22
 

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.models import Tier
 from ntm_portal.numbers import half_up
+from ntm_portal.spreadsheet_text import storable, text_cell
 from reports.figures import MatrixFigures
 
 MET_MARK = "x"
@@ -133,12 +134,12 @@ class _Styles:
         self.names: dict[tuple, str] = {}
 
     def cell(self, sheet: WriteOnlyWorksheet, row: Row, column: int, value) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value)
+        cell = WriteOnlyCell(sheet, storable(value))
         look = self._look(row, column, value)
         if look not in self.names:
             self.names[look] = self._named_style(sheet.parent, *look)
         cell.style = self.names[look]
-        return cell
+        return text_cell(cell)
 
     def _look(self, row: Row, column: int, value) -> tuple[Kind, str, int, str]:
         """What a cell's style is made of: its kind of row, alignment, indent and number format."""

@@ -7,11 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from import_export.formats.base_formats import CSV
 
 from communes.models import AdministrativeUnit
 from funding.admin import FundingRecordAdmin
-from funding.admin_formats import OfficeFundingTable
+from funding.admin_formats import OfficeFundingTable, TextSafeCSV
 from funding.models import FundingRecord
 from funding.resources import FundingRecordResource
 from funding.services import funding_file_import
@@ -144,7 +143,7 @@ def xlsx_format() -> str:
 
 
 def csv_format() -> str:
-    return str(FundingRecordAdmin(FundingRecord, None).get_export_formats().index(CSV))
+    return str(FundingRecordAdmin(FundingRecord, None).get_export_formats().index(TextSafeCSV))
 
 
 def test_the_admin_import_checks_then_imports_on_confirmation(commune, client):
