@@ -184,7 +184,7 @@ if IS_PRODUCTION:
     # Off (SECURE_SSL_REDIRECT=0) only behind a reverse proxy that terminates TLS and redirects itself.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # The header and value by which that proxy says the request came over HTTPS, such as
-    # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https; set it only if the proxy always sets that header.
+    # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https; only if the proxy always sets it, replacing a client's.
     SECURE_PROXY_SSL_HEADER = env_pair("SECURE_PROXY_SSL_HEADER")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
