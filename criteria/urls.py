@@ -22,6 +22,7 @@ urlpatterns = [
     path("communes/<int:unit_id>/<int:year>/evidence/", views_evidence.evidence_list, name="evidence"),
     path("communes/<int:unit_id>/<int:year>/dossier/", views_evidence.dossier_download, name="dossier"),
     path("evidence/<int:evidence_id>/file/", views_evidence.evidence_download, name="evidence_download"),
+    path("evidence/<int:evidence_id>/view/", views_evidence.evidence_viewer, name="evidence_viewer"),
     path("evidence/<int:evidence_id>/preview/", views_evidence.evidence_preview, name="evidence_preview"),
     path("evidence/<int:evidence_id>/review/", views_evidence.evidence_review_view, name="evidence_review"),
     path("evidence/<int:evidence_id>/replace/", views_evidence.evidence_replace, name="evidence_replace"),

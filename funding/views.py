@@ -13,6 +13,8 @@ from funding.models import FundingRecord
 
 # The years the portal can hold; anything else in the address falls back to the default period.
 YEARS = range(2000, 2101)
+# Deeper sources of the funding tree are indented as far as this level (portal.css has depth-0 … depth-5).
+MAX_INDENT_DEPTH = 5
 
 
 @login_required
@@ -39,7 +41,8 @@ def summary(request: HttpRequest) -> HttpResponse:
         context["rows"] = [
             {
                 "line": line,
-                "indent": f"{line.depth * 1.5 + 0.5}rem",
+                # A class per level (portal.css), not a style attribute, which the CSP refuses
+                "depth_class": f"depth-{min(line.depth, MAX_INDENT_DEPTH)}",
                 "amount": selectors.million_dong(line.amount_vnd),
                 "share": selectors.percent(line.share),
                 "share_without_credit": selectors.percent(line.share_without_credit),

@@ -39,3 +39,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_pair(name: str) -> tuple[str, str] | None:
+    """Two comma-separated values ("HTTP_X_FORWARDED_PROTO,https"), or None when unset or empty."""
+    items = env_list(name, [])
+    if not items:
+        return None
+    if len(items) != 2:
+        raise ImproperlyConfigured(f"{name} must be two values separated by a comma, got {os.environ[name]!r}.")
+    return items[0], items[1]

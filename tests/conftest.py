@@ -42,6 +42,33 @@ def browser(browser):
     connections.close_all()
 
 
+# What Chromium writes to the console when the Content-Security-Policy blocks something.
+CSP_VIOLATION_MARKERS = ("Content Security Policy", "Refused to")
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violation(request):
+    """Every browser test fails when a page, or a tab it opens, breaks the Content-Security-Policy: the
+    policy is on in tests too, so an inline script, handler or style attribute shows up here."""
+    if request.node.get_closest_marker("browser") is None or "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations = []
+
+    def note(message):
+        if any(marker in message.text for marker in CSP_VIOLATION_MARKERS):
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    page.context.on("console", note)
+    yield violations
+    # A round trip to the browser delivers the console messages still on their way.
+    for open_page in page.context.pages:
+        if not open_page.is_closed():
+            open_page.evaluate("0")
+    assert violations == [], "\n".join(violations)
+
+
 @pytest.fixture
 def english_messages():
     """Messages in English, for modules that assert them word for word (`pytest.mark.usefixtures`); the

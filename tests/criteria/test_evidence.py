@@ -230,6 +230,25 @@ def test_images_preview_inline_with_safe_headers_and_pdfs_do_not(client, world):
     assert client.get(reverse("criteria:evidence_preview", kwargs={"evidence_id": document.pk})).status_code == 404
 
 
+def test_the_viewer_shows_a_photo_in_a_portal_page_to_those_who_see_it(client, world):
+    login(client, "official_a")
+    upload(client, world, [SimpleUploadedFile("a.jpg", image_bytes()), SimpleUploadedFile("b.pdf", pdf_bytes())])
+    photo, document = (
+        Evidence.objects.get(content_type="image/jpeg"),
+        Evidence.objects.get(content_type="application/pdf"),
+    )
+    viewer = client.get(reverse("criteria:evidence_viewer", kwargs={"evidence_id": photo.pk}))
+    assert viewer.status_code == 200
+    assert viewer["Content-Type"].startswith("text/html")
+    preview = reverse("criteria:evidence_preview", kwargs={"evidence_id": photo.pk})
+    assert f'<img src="{preview}" alt="{photo.title}">' in viewer.content.decode()
+    evidence_list = client.get(evidence_url(world)).content.decode()
+    assert reverse("criteria:evidence_viewer", kwargs={"evidence_id": photo.pk}) in evidence_list
+    assert client.get(reverse("criteria:evidence_viewer", kwargs={"evidence_id": document.pk})).status_code == 404
+    login(client, "official_b")
+    assert client.get(reverse("criteria:evidence_viewer", kwargs={"evidence_id": photo.pk})).status_code == 404
+
+
 def test_a_file_changed_on_disk_is_refused_and_logged(client, world, caplog):
     login(client, "official_a")
     upload(client, world, [SimpleUploadedFile("a.pdf", pdf_bytes())])
