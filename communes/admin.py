@@ -7,7 +7,8 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
-from communes.models import TWO_TIER_MAP_START, AdministrativeUnit, Membership, MembershipProposal
+from communes.audit import membership_changed_record, membership_created_record, membership_deleted_record
+from communes.models import TWO_TIER_MAP_START, AdministrativeUnit, Membership, MembershipProposal, SecurityEvent
 from communes.selectors import membership_proposals
 from communes.services import AlreadyDecided, membership_proposal_accept, membership_proposal_reject
 from ntm_portal.text import fold
@@ -51,6 +52,31 @@ class ValidOnFilter(admin.SimpleListFilter):
         if self.value() == "two_tier":
             return queryset.valid_on(TWO_TIER_MAP_START)
         return queryset
+
+
+class AdministratorsOnlyReadOnlyMixin:
+    """Seen by administrators alone; nobody adds, changes or deletes through the admin."""
+
+    def has_module_permission(self, request) -> bool:
+        return access.is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return access.is_admin(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _memberships_before(memberships) -> dict[int, str]:
+    """str() of the stored rows, read before a save overwrites them."""
+    pks = [membership.pk for membership in memberships if membership.pk]
+    return {m.pk: str(m) for m in Membership.objects.filter(pk__in=pks).select_related("user", "unit")}
 
 
 class MembershipInline(admin.TabularInline):
@@ -97,6 +123,20 @@ class AdministrativeUnitAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
     ]
     inlines = [MembershipInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        before = _memberships_before(inline_form.instance for inline_form in formset.initial_forms)
+        super().save_formset(request, form, formset, change)
+        for membership in formset.new_objects:
+            membership_created_record(by=request.user, request=request, membership=membership)
+        for membership, _fields in formset.changed_objects:
+            membership_changed_record(
+                by=request.user, request=request, membership=membership, before=before[membership.pk]
+            )
+        for membership in formset.deleted_objects:
+            membership_deleted_record(by=request.user, request=request, membership=membership)
+
     @admin.display(description=_("predecessor units"))
     def predecessor_links(self, unit: AdministrativeUnit) -> str:
         predecessors = unit.predecessors.order_by("level", "code")
@@ -122,10 +162,29 @@ class MembershipAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
     def unit_level(self, membership: Membership) -> str:
         return membership.unit.get_level_display()
 
+    def save_model(self, request, obj, form, change):
+        before = _memberships_before([obj]) if change else {}
+        super().save_model(request, obj, form, change)
+        if change:
+            membership_changed_record(by=request.user, request=request, membership=obj, before=before[obj.pk])
+        else:
+            membership_created_record(by=request.user, request=request, membership=obj)
+
+    def delete_model(self, request, obj):
+        membership_deleted_record(by=request.user, request=request, membership=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "unit"):
+            membership_deleted_record(by=request.user, request=request, membership=membership)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(MembershipProposal)
-class MembershipProposalAdmin(admin.ModelAdmin):
-    """Proposals of `manage.py propose_memberships`: administrators alone see them and accept or reject each."""
+class MembershipProposalAdmin(AdministratorsOnlyReadOnlyMixin, admin.ModelAdmin):
+    """Proposals of `manage.py propose_memberships`: administrators alone see them and accept or reject each.
+
+    Decided only through the actions below, which create the membership and record the history."""
 
     list_display = ["person", "old_membership", "role", "unit", "optional", "status", "decided_by", "decided_at"]
     list_filter = ["status", "optional", "role"]
@@ -136,22 +195,6 @@ class MembershipProposalAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return membership_proposals()
-
-    def has_module_permission(self, request) -> bool:
-        return access.is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return access.is_admin(request.user)
-
-    # Decided only through the actions below, which create the membership and record the history.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("person"), ordering="membership__user__username")
     def person(self, proposal: MembershipProposal) -> str:
@@ -184,3 +227,16 @@ class MembershipProposalAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject the selected proposals"))
     def reject(self, request, queryset) -> None:
         self._decide(request, queryset, membership_proposal_reject, _("%(count)d proposals rejected."))
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(AdministratorsOnlyReadOnlyMixin, admin.ModelAdmin):
+    """Sign-ins, lockouts, changes of access and downloads, recorded by communes/audit.py."""
+
+    list_display = ["at", "kind", "username", "user", "address", "by", "detail"]
+    list_filter = ["kind", "at", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "by"]
+    search_fields = ["username", "address", "user__username", "detail"]
+    date_hierarchy = "at"
+    fields = list_display
+    readonly_fields = list_display

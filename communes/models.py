@@ -237,3 +237,54 @@ class MembershipProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership} → {self.get_role_display()} · {self.unit}"
+
+
+class SecurityEvent(models.Model):
+    """A sign-in, a lockout, a change of someone's access or a download of evidence, for the administrators.
+
+    `user` is the account the event is about (who signed in, whose access changed, who downloaded); `by` is who
+    changed someone's access, when known. `username` keeps the name as typed or held, also after the account
+    is deleted and for names that match no account.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("Sign-in")
+        SIGN_OUT = "sign_out", _("Sign-out")
+        SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        LOCKOUT = "lockout", _("Lockout")
+        PERMISSION_CHANGE = "permission_change", _("Change of access")
+        EVIDENCE_DOWNLOAD = "evidence_download", _("Evidence download")
+        DOSSIER_DOWNLOAD = "dossier_download", _("Dossier download")
+        PASSWORD_RESET_REQUEST = "password_reset_request", _("Password reset requested")
+        PASSWORD_RESET_COMPLETE = "password_reset_complete", _("Password reset completed")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.username}"

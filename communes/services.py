@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes import access
+from communes.audit import membership_created_record
 from communes.models import AdministrativeUnit, Membership, MembershipProposal
 from communes.selectors import district_successor_communes, memberships_on_closed_units, surviving_province
 from ntm_portal.models import ChangeRecord
@@ -107,9 +108,11 @@ def _record(*, user: AbstractBaseUser, proposal: MembershipProposal, comment: st
 def membership_proposal_accept(*, user: AbstractBaseUser, proposal: MembershipProposal) -> Membership:
     """Create the proposed membership; the old one stays, on its closed unit."""
     proposal = _decide(user=user, proposal=proposal, status=Status.ACCEPTED)
-    membership, _created = Membership.objects.get_or_create(
+    membership, created = Membership.objects.get_or_create(
         user=proposal.membership.user, unit=proposal.unit, role=proposal.role
     )
+    if created:
+        membership_created_record(by=user, membership=membership)
     _record(user=user, proposal=proposal, comment=_("Membership created after the reform of 1/7/2025."))
     return membership
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import access
+from communes.audit import Kind, security_event_record
 from criteria.dossier import DossierFileChanged, dossier_entries, dossier_filename, dossier_zip_chunks
 from criteria.evidence_forms import EvidenceReplaceForm, EvidenceReviewForm, EvidenceUploadForm
 from criteria.models import Assessment, Evidence
@@ -98,7 +99,11 @@ def _store_uploads(request: HttpRequest, page, data: dict) -> tuple[int, list[tu
 @login_required
 def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = _evidence_or_404(request, evidence_id)
-    return _file_response(request, evidence, inline=False)
+    response = _file_response(request, evidence, inline=False)
+    if response.status_code == 200:
+        detail = f"{evidence.pk} · {evidence.original_name} · {evidence.assessment}"
+        security_event_record(kind=Kind.EVIDENCE_DOWNLOAD, request=request, detail=detail)
+    return response
 
 
 @login_required
@@ -233,6 +238,7 @@ def dossier_download(request: HttpRequest, unit_id: int, year: int) -> HttpRespo
         return redirect("criteria:evidence", unit_id=unit_id, year=year)
     response = StreamingHttpResponse(_chunks(assessment), content_type="application/zip")
     name = dossier_filename(assessment)
+    security_event_record(kind=Kind.DOSSIER_DOWNLOAD, request=request, detail=f"{assessment.pk} · {name}")
     response["Content-Disposition"] = f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
     response["Cache-Control"] = "private, no-store"
     return response

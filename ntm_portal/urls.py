@@ -3,18 +3,22 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from ntm_portal import views, views_import
+from ntm_portal import views, views_accounts, views_import
 
 admin.site.site_header = _("New Rural Areas Portal")
 admin.site.site_title = _("NTM Portal")
 
-# Sign-in, sign-out and password change only: accounts are created by the coordination office, and no
-# mail server is configured for password reset by e-mail.
+# Sign-in, sign-out, password change and password reset by e-mail (EMAIL_* settings; a reset link expires after
+# PASSWORD_RESET_TIMEOUT). No sign-up: accounts are created by the coordination office.
 account_urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password_reset/", views_accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", views_accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
 
 urlpatterns = [

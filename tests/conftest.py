@@ -80,6 +80,15 @@ def english_messages():
 
 
 @pytest.fixture
+def client():
+    """Django's test client whose login() passes a request, as django-axes' backend requires: a sign-in in a test
+    is counted and throttled like one through the sign-in page."""
+    from tests.sign_in import SignInClient
+
+    return SignInClient()
+
+
+@pytest.fixture
 def world(db):
     from tests.personas import build_world
 

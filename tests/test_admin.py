@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from communes.models import AdministrativeUnit, Membership, MembershipProposal
+from communes.models import AdministrativeUnit, Membership, MembershipProposal, SecurityEvent
 from criteria.models import (
     Assessment,
     CriteriaSet,
@@ -32,6 +32,7 @@ ADMIN_MODELS = [
     AdministrativeUnit,
     Membership,
     MembershipProposal,
+    SecurityEvent,
     CriteriaSet,
     Criterion,
     Indicator,
@@ -46,8 +47,9 @@ ADMIN_MODELS = [
     InKindContribution,
     Evidence,
 ]
-# Changed only through the portal (proposals: through the admin's accept and reject actions); read-only here.
-RESULT_MODELS = (Assessment, IndicatorValue, CriterionResult, Evidence, MembershipProposal)
+# Changed only through the portal (proposals: through the admin's accept and reject actions; security events: by
+# what they record); read-only here.
+RESULT_MODELS = (Assessment, IndicatorValue, CriterionResult, Evidence, MembershipProposal, SecurityEvent)
 
 
 def _admin_url(model, action: str, *args) -> str:
@@ -165,11 +167,13 @@ def objects(django_user_model, province, district, old_commune, new_commune) -> 
     )
     evidence.file.save("bien-ban.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
+    event = SecurityEvent.objects.create(kind=SecurityEvent.Kind.SIGN_IN, user=officer, address="192.0.2.1")
     return {
         AdministrativeUnit: old_commune,
         Evidence: evidence,
         Membership: membership,
         MembershipProposal: proposal,
+        SecurityEvent: event,
         CriteriaSet: criteria_set,
         Criterion: criterion,
         Indicator: indicator,
