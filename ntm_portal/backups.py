@@ -37,6 +37,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
 DUMP_NAMES = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
+SHOWN_PROBLEMS = 20
 
 
 class BackupError(Exception):
@@ -330,7 +331,10 @@ def _verify_restored(manifest: dict) -> None:
             problems.append(_("file %(name)s differs from the backup") % {"name": name})
     problems += _stored_checksum_problems()
     if problems:
-        raise BackupError(_("The restore does not match the backup: %(problems)s.") % {"problems": "; ".join(problems)})
+        shown = problems[:SHOWN_PROBLEMS]
+        if len(problems) > SHOWN_PROBLEMS:
+            shown.append(_("and %(count)d more") % {"count": len(problems) - SHOWN_PROBLEMS})
+        raise BackupError(_("The restore does not match the backup: %(problems)s.") % {"problems": "; ".join(shown)})
 
 
 def _file_sha256(path: Path) -> str:
@@ -374,4 +378,4 @@ def _checksummed_content(model) -> models.Field | None:
 def _content_sha256(field: models.Field, content) -> str:
     if isinstance(field, models.BinaryField):
         return hashlib.sha256(bytes(content)).hexdigest()
-    return _file_sha256(Path(field.storage.path(content)))
+    return _file_sha256(Path(field.storage.path(content))) if content else ""

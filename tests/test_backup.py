@@ -225,6 +225,29 @@ def test_a_media_folder_with_files_is_not_overwritten(saved, empty_database, tmp
     assert file_checksums(media) == {"notes.txt": hashlib.sha256(b"kept").hexdigest()}
 
 
+def test_a_file_changed_before_the_backup_is_caught_by_the_checksum_its_row_keeps(saved, empty_database, tmp_path):
+    """The archive agrees with itself (its manifest was written from the changed file), but the evidence row
+    recorded the checksum of the upload."""
+    changed = f"media/{sorted(saved.files)[0]}"
+    rewritten = tmp_path / "rewritten.tar"
+    with tarfile.open(saved.archive) as source, tarfile.open(rewritten, "w") as copy:
+        manifest = json.load(source.extractfile("manifest.json"))
+        for info in source.getmembers():
+            content = source.extractfile(info).read()
+            if info.name == changed:
+                content = content + b"changed"
+                manifest["files"][changed] = {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+            if info.name == "manifest.json":
+                content = json.dumps(manifest).encode()
+            info.size = len(content)
+            copy.addfile(info, io.BytesIO(content))
+
+    result = manage("restore", str(rewritten), database=database_url(empty_database), media=tmp_path / "media")
+
+    assert result.returncode != 0
+    assert "criteria.Evidence" in result.stderr
+
+
 def sqlite_rows(path: Path) -> dict[str, int]:
     with sqlite3.connect(path) as database:
         tables = [name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -235,7 +258,7 @@ def test_an_sqlite_portal_restores_as_well(tmp_path):
     source, media = tmp_path / "portal.sqlite3", tmp_path / "media"
     (media / "evidence").mkdir(parents=True)
     (media / "evidence" / "bien-ban").write_bytes(b"%PDF-1.7 minutes")
-    for command in (["migrate", "--no-input"], ["load_criteria"], ["backup", "--output", str(tmp_path / "a.tar")]):
+    for command in (["migrate", "--no-input"], ["backup", "--output", str(tmp_path / "a.tar")]):
         result = manage(*command, database=f"sqlite:///{source}", media=media)
         assert result.returncode == 0, result.stderr
     target, restored_media = tmp_path / "restored.sqlite3", tmp_path / "restored-media"
@@ -244,5 +267,5 @@ def test_an_sqlite_portal_restores_as_well(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert sqlite_rows(target) == sqlite_rows(source)
-    assert sqlite_rows(target)["criteria_criterion"] > 0
+    assert sqlite_rows(target)["auth_permission"] > 0
     assert file_checksums(restored_media) == file_checksums(media)
