@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages messages run test lint format ci migrations-check check demo clean
+.PHONY: install system-packages messages run test lint format ci migrations-check check demo backup restore clean
 
 install: system-packages $(STAMP) messages
 
@@ -52,6 +52,15 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 ci: check migrations-check lint test
+
+# One archive of the database (DATABASE_URL), the media files and a manifest of checksums; BACKUP=path to choose it.
+backup: $(STAMP)
+	$(PY) manage.py backup $(if $(BACKUP),--output "$(BACKUP)")
+
+# Into an empty database and media folder only, unless FORCE=1; every checksum and row count is checked.
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/ntm-YYYYMMDD-HHMM.tar [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from ntm_portal import views, views_accounts, views_import
+from ntm_portal import health, views, views_accounts, views_import
 
 admin.site.site_header = _("New Rural Areas Portal")
 admin.site.site_title = _("NTM Portal")
@@ -22,6 +22,8 @@ account_urlpatterns = [
 ]
 
 urlpatterns = [
+    # Outside any language prefix and sign-in: load balancers and monitors call it.
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include(account_urlpatterns)),

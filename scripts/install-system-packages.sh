@@ -8,6 +8,7 @@ PACKAGES=(
   fonts-liberation2                         # Times-metric serif with every Vietnamese glyph
   poppler-utils                             # pdftotext/pdftoppm: reading PDFs back in tests
   gettext                                   # compilemessages
+  postgresql-client                         # pg_dump/pg_restore for make backup/restore (15 on Debian 12, as the server)
   chromium chromium-driver                  # browser tests
 )
 
