@@ -224,6 +224,8 @@ if IS_PRODUCTION:
     CSRF_COOKIE_SECURE = True
     # Off (SECURE_SSL_REDIRECT=0) only behind a reverse proxy that terminates TLS and redirects itself.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers and monitors probe /healthz over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     # The header and value by which that proxy says the request came over HTTPS, such as
     # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https; only if the proxy always sets it, replacing a client's.
     SECURE_PROXY_SSL_HEADER = env_pair("SECURE_PROXY_SSL_HEADER")

@@ -14,7 +14,8 @@ a title with a pasted \x07), so they are written as "\N{REPLACEMENT CHARACTER}",
 from collections.abc import Iterable
 
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from ntm_portal.text import xml_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,7 +26,7 @@ def starts_formula(value: object) -> bool:
 
 def storable(value: object) -> object:
     """The value, its characters that XML cannot hold (if it is text) replaced."""
-    return ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value) if isinstance(value, str) else value
+    return xml_text(value) if isinstance(value, str) else value
 
 
 def text_cell(cell: Cell) -> Cell:

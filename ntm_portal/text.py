@@ -4,6 +4,8 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Characters XML 1.0 cannot hold (C0 controls but tab, line feed and carriage return): DOCX and XLSX refuse them.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def nfc(value: str) -> str:
@@ -14,6 +16,12 @@ def nfc(value: str) -> str:
 def nfc_lines(value: str) -> str:
     """`nfc` line by line, for notes and other text whose line breaks are part of it."""
     return "\n".join(nfc(line) for line in value.replace("\r\n", "\n").split("\n")).strip("\n")
+
+
+def xml_text(value: str) -> str:
+    """The text with every character XML cannot hold replaced by U+FFFD, so a typed control character shows
+    as a mark in a DOCX or XLSX instead of breaking the file."""
+    return _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", value)
 
 
 def fold(value: str) -> str:

@@ -21,6 +21,8 @@ from docx.shared import Pt, Twips
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 
+from ntm_portal.text import xml_text
+
 FONT = "Times New Roman"
 TWIPS_PER_MM = 1440 / 25.4
 # Liberation Serif has the advance widths of Times New Roman; rule lengths are measured with it.
@@ -92,7 +94,7 @@ def add_text(container, text: str, fmt: Format) -> Paragraph:
     paragraph = container.add_paragraph()
     style_paragraph(paragraph, fmt)
     if text:
-        run = paragraph.add_run(unicodedata.normalize("NFC", text))
+        run = paragraph.add_run(xml_text(unicodedata.normalize("NFC", text)))
         run.font.size = Pt(fmt.size)
         run.font.bold = fmt.bold or None
         run.font.italic = fmt.italic or None

@@ -198,3 +198,23 @@ def test_the_dossier_index_pdf_holds_hostile_titles_as_written(hostile, assessme
     text = pdf_text(content)
     assert normalised(T.commune) in text
     assert normalised(T.title) in text
+
+
+def test_control_characters_typed_into_the_narrative_leave_every_report_file_readable(hostile):
+    """A bell or form feed pasted into the narrative shows as a mark (U+FFFD) instead of breaking the DOCX,
+    which python-docx would refuse to write ("All strings must be XML compatible")."""
+    typed = "Tường thuật\x07có\x0ckí tự điều khiển\x1b"
+    report = report_save(
+        user=hostile.created_by,
+        report=hostile,
+        version=hostile.version,
+        header={},
+        narrative={key: typed for key in ("communication", "organisation", "direction")},
+    )
+
+    _, files = report_files(report, [ReportFile.Format.PDF, ReportFile.Format.DOCX])
+
+    assert normalised("Tường thuật\N{REPLACEMENT CHARACTER}có\N{REPLACEMENT CHARACTER}kí tự điều khiển") in docx_text(
+        files["docx"]
+    )
+    assert pypdf.PdfReader(io.BytesIO(files["pdf"])).pages
