@@ -1,4 +1,5 @@
-"""A small real world for tests: one province, one district, two communes, and a user per role."""
+"""A small real world for tests: two provinces (Cao Bằng with a district and two communes, Bắc Kạn with one
+district and commune), a user per role in Cao Bằng, and province staff and a commune official in Bắc Kạn."""
 
 import datetime
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ class World:
     other_province: AdministrativeUnit
     other_commune: AdministrativeUnit
     users: dict
+    other_district: AdministrativeUnit | None = None
 
 
 def unit(level, kind, code, name, parent=None, **extra):
@@ -52,10 +54,16 @@ def build_world() -> World:
         "official_b": (Membership.Role.COMMUNE_OFFICIAL, commune_b),
         "leader": (Membership.Role.LEADER, province),
         "admin": (Membership.Role.ADMIN, province),
+        "other_province_staff": (Membership.Role.PROVINCE_STAFF, other_province),
+        "other_official": (Membership.Role.COMMUNE_OFFICIAL, other_commune),
     }
     users = {}
     for username, (role, member_unit) in roles.items():
-        user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+        # The administrator uses the Django admin too, as the demo's does.
+        staff = role == Membership.Role.ADMIN
+        user = get_user_model().objects.create_user(
+            username=username, password=PASSWORD, is_staff=staff, is_superuser=staff
+        )
         Membership.objects.create(user=user, unit=member_unit, role=role)
         users[username] = user
-    return World(province, district, commune_a, commune_b, other_province, other_commune, users)
+    return World(province, district, commune_a, commune_b, other_province, other_commune, users, other_district)
