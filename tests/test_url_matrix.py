@@ -387,6 +387,20 @@ other_official        404   404   404   404   404
 """)
 # A render job is its requester's alone (and the administrators').
 JOB_SEEN = BATCH_SEEN
+# Retrying a finished job: its requester and the administrators are sent back to it (with "only a failed job"),
+# and nothing is started; everyone else finds no job.
+JOB_RETRY_REFUSED = table("""
+                      P     D     F
+anonymous             login login login
+province_staff        302   404   404
+district_staff        404   302   404
+official_a            404   404   404
+official_b            404   404   404
+leader                404   404   404
+admin                 302   302   302
+other_province_staff  404   404   302
+other_official        404   404   404
+""")
 # The criteria-set editor: province staff and administrators; national sets are the administrators' to change.
 SETS_OPENED = table("""
                       page
@@ -683,6 +697,8 @@ ROWS: list[Row] = [
         get=every("200", anonymous="200"), post=every("200", anonymous="200"), optional=True),
     Row("password_reset_complete", page("password_reset_complete"), get=every("200", anonymous="200"),
         post=every("405", anonymous="405"), optional=True),
+    # Health, for load balancers and monitors: no sign-in, no data.
+    Row("healthz", page("healthz"), get=every("200", anonymous="200"), post=every("405", anonymous="405")),
     # Results: the grid, its export, the overview, a commune's pages and workflow.
     Row("criteria:grid", with_unit("criteria:grid"), targets=UNITS_ASKED, get=GRID_UNITS, post=GRID_UNITS),
     Row("criteria:results_export", with_unit("criteria:results_export"), targets=UNITS_ASKED, get=EXPORT_UNITS,
@@ -703,6 +719,8 @@ ROWS: list[Row] = [
     Row("criteria:evidence_download", evidence("criteria:evidence_download"), targets=EVIDENCE_TARGETS,
         get=EVIDENCE_FILES, post=EVIDENCE_FILES),
     Row("criteria:evidence_preview", evidence("criteria:evidence_preview"), targets=EVIDENCE_TARGETS,
+        get=EVIDENCE_FILES, post=EVIDENCE_FILES),
+    Row("criteria:evidence_viewer", evidence("criteria:evidence_viewer"), targets=EVIDENCE_TARGETS,
         get=EVIDENCE_FILES, post=EVIDENCE_FILES),
     Row("criteria:evidence_review", evidence("criteria:evidence_review"), targets=LIVE_EVIDENCE,
         get=every("405"), post=EVIDENCE_REVIEWED, state=evidence_state,
@@ -743,6 +761,8 @@ ROWS: list[Row] = [
         post=ISSUED_FILE),
     Row("reports:job", job("reports:job"), targets=OWNED, get=JOB_SEEN, post=JOB_SEEN),
     Row("reports:job_file", job("reports:job_file"), targets=OWNED, get=JOB_SEEN, post=JOB_SEEN),
+    Row("reports:job_retry", job("reports:job_retry"), targets=OWNED, get=every("405"), post=JOB_RETRY_REFUSED,
+        state=lambda mw, target: RenderJob.objects.count()),
     # The criteria-set editor.
     Row("criteria:set_list", page("criteria:set_list"), get=SETS_OPENED, post=SETS_OPENED),
     Row("criteria:set_create", lambda mw, target: reverse("criteria:set_create"), targets=("own", "foreign"),
@@ -813,9 +833,15 @@ NO_ADD = (
     "communes_membershipproposal",
     "reports_report",
     "reports_renderjob",
+    # django-axes' records of sign-ins: made by signing in; an attempt is deleted to unlock its account.
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
+    "communes_securityevent",
 )
 NO_DELETE = (
     "ntm_portal_changerecord",
+    "communes_securityevent",
     "ntm_portal_importbatch",
     "criteria_assessment",
     "criteria_indicatorvalue",

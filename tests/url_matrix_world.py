@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -32,7 +34,7 @@ from ntm_portal import importing
 from ntm_portal.models import ImportBatch
 from reports.models import RenderJob, Report, ReportFile
 from reports.services import report_create
-from tests.personas import World, build_world
+from tests.personas import PASSWORD, World, build_world
 from tests.test_import_page import ALL_MET, results_workbook
 
 YEAR = 2021  # a year of the three-tier map, judged by the national set QĐ 318/2022
@@ -184,3 +186,8 @@ def _rows_for_the_admin(world: World, assessment: Assessment) -> None:
     )
     membership = Membership.objects.get(user=world.users["district_staff"])
     MembershipProposal.objects.create(membership=membership, unit=world.province, role=Membership.Role.LEADER)
+    # A wrong password for a name no persona signs in as (a sign-in clears its own attempts) and a sign-in:
+    # django-axes' attempt, failure and access logs, and security events.
+    login = reverse("login")
+    Client().post(login, {"username": "khong.co.ai", "password": "sai-mat-khau"}, REMOTE_ADDR="192.0.2.7")
+    Client().post(login, {"username": "official_a", "password": PASSWORD}, REMOTE_ADDR="192.0.2.8")

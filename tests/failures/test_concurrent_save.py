@@ -7,20 +7,20 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from criteria.models import Assessment, Indicator, IndicatorValue
 from ntm_portal.models import ChangeRecord
 from tests.personas import PASSWORD
+from tests.sign_in import SignInClient
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2019
 
 
-def signed_in(who: str) -> Client:
-    client = Client()
+def signed_in(who: str) -> SignInClient:
+    client = SignInClient()
     assert client.login(username=who, password=PASSWORD)
     return client
 

@@ -5,7 +5,6 @@ trigger waiting for an advisory lock) once its transaction has already written r
 import signal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from criteria.models import Assessment, CriterionResult
@@ -14,6 +13,7 @@ from ntm_portal.models import ChangeRecord, ImportBatch
 from tests.criteria.test_import_results import cells, workbook
 from tests.failures.processes import InsertGate, manage, tables_written_by, wait_at_gate, wait_until_backend_ends
 from tests.personas import PASSWORD
+from tests.sign_in import SignInClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -112,7 +112,7 @@ def test_the_import_pages_confirmation_killed_mid_write_leaves_the_batch_waiting
     batch.refresh_from_db()
     assert (batch.status, batch.imported_at) == (ImportBatch.Status.CHECKED, None)
 
-    client = Client()
+    client = SignInClient()
     assert client.login(username="province_staff", password=PASSWORD)
     response = client.post(reverse("import_confirm", kwargs={"batch_id": batch.pk}))
     assert response.status_code == 302

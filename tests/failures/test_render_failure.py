@@ -7,7 +7,6 @@ import time
 
 import pytest
 import weasyprint
-from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -15,6 +14,7 @@ from reports.jobs import jobs_wait
 from reports.models import RenderJob, Report
 from reports.services import report_create
 from tests.personas import PASSWORD
+from tests.sign_in import SignInClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,8 +38,8 @@ def weasyprint_fails_once(monkeypatch):
     return calls
 
 
-def signed_in(who: str) -> Client:
-    client = Client()
+def signed_in(who: str) -> SignInClient:
+    client = SignInClient()
     assert client.login(username=who, password=PASSWORD)
     return client
 

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection
-from django.test import Client
 from django.urls import reverse
 
 from criteria.models import Assessment, Evidence
@@ -18,6 +17,7 @@ from criteria.services import evidence_review, evidence_upload
 from ntm_portal.models import ChangeRecord
 from tests.criteria.test_evidence import image_bytes, pdf_bytes
 from tests.personas import PASSWORD
+from tests.sign_in import SignInClient
 
 YEAR = 2021
 NOT_STORED = "Kho lưu trữ tệp của máy chủ gặp lỗi"
@@ -58,8 +58,8 @@ def files_on_disk() -> list[Path]:
     return sorted(path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file())
 
 
-def signed_in(who: str) -> Client:
-    client = Client(raise_request_exception=False)
+def signed_in(who: str) -> SignInClient:
+    client = SignInClient(raise_request_exception=False)
     assert client.login(username=who, password=PASSWORD)
     return client
 
