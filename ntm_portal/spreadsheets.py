@@ -227,7 +227,13 @@ def _csv_sheet(content: bytes, name: str) -> Sheet:
         raise _not_a_spreadsheet()  # binary: an image, a PDF, an archive
     sample = text[:8192]
     delimiter = max(",;\t", key=sample.count)  # a row of twenty criteria has many more of its own separator
-    return Sheet(name, [tuple(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)])
+    try:
+        rows = [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error:  # a quote left open, a cell beyond the csv module's field limit
+        raise UnreadableFile(
+            _("The CSV file cannot be read: a quotation mark is left open or a cell is too long.")
+        ) from None
+    return Sheet(name, rows)
 
 
 def _decoded(content: bytes) -> str:
