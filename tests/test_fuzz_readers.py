@@ -80,18 +80,8 @@ FUNDING = [
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """The small world of tests/personas.py, built once for the module and rolled back at its end."""
-    from tests.personas import build_world
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def world(world_for_module):
+    return world_for_module
 
 
 def row_counts() -> tuple[int, ...]:
