@@ -14,6 +14,8 @@ from criteria.services import DirectInput, normalised
 YES_NO = [("", "—"), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
 RESULT_CHOICES = [("", "—"), ("met", gettext_lazy("Met")), ("not_met", gettext_lazy("Not met"))]
 _BOOL = {"true": True, "false": False, "": None}
+# IndicatorValue.number holds 16 digits, 4 of them decimals: a larger count would overflow the column.
+LARGEST_COUNT = 10**12 - 1
 
 
 def indicator_field_name(indicator: Indicator, part: str = "") -> str:
@@ -27,7 +29,7 @@ def indicator_number_field(kind: str, label: str) -> forms.Field:
             label=label, required=False, min_value=0, max_value=100, max_digits=7, decimal_places=4, localize=True
         )
     if kind == Indicator.Kind.COUNT:
-        return forms.IntegerField(label=label, required=False, min_value=0, localize=True)
+        return forms.IntegerField(label=label, required=False, min_value=0, max_value=LARGEST_COUNT, localize=True)
     if kind == Indicator.Kind.LEVEL:
         return forms.IntegerField(label=label, required=False, min_value=1, max_value=5)
     return forms.DecimalField(label=label, required=False, min_value=0, max_digits=16, decimal_places=4, localize=True)

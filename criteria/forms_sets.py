@@ -11,6 +11,7 @@ from communes.models import CommuneGroup, Region
 from criteria.models import CriteriaSet, Criterion, Indicator, Threshold
 from criteria.services.criteria_sets import CRITERION_FIELDS, SET_FIELDS, ThresholdRow, threshold_value_error
 from ntm_portal.text import nfc
+from ntm_portal.uploads import validate_spreadsheet_size
 
 
 class VersionMixin(forms.Form):
@@ -236,4 +237,4 @@ def threshold_formset(indicator: Indicator, data=None) -> BaseThresholdFormSet:
 
 
 class WorkbookUploadForm(forms.Form):
-    file = forms.FileField(label=_("Workbook (.xlsx) of a criteria set"))
+    file = forms.FileField(label=_("Workbook (.xlsx) of a criteria set"), validators=[validate_spreadsheet_size])

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -131,8 +132,11 @@ class WorkbookInvalid(Exception):
 @dataclass
 class _Reading:
     errors: list[tuple[str, str]] = field(default_factory=list)
+    set_rows: dict[str, int] = field(default_factory=dict)  # the row of each field in the sheet Bo tieu chi
+    failed: set[tuple[str, int, int | None]] = field(default_factory=set)  # the cells with an error
 
     def error(self, sheet: str, row: int, column: int | None, message: str) -> None:
+        self.failed.add((sheet, row, column))
         place = _("sheet %(sheet)s, row %(row)s") % {"sheet": sheet, "row": row}
         if column is not None:
             place = _("sheet %(sheet)s, row %(row)s, column %(column)s") % {
@@ -223,6 +227,11 @@ def criteria_set_workbook_import(*, user, content: bytes) -> CriteriaSet:
     thresholds = _rows(reading, sheets, THRESHOLDS_SHEET, THRESHOLD_COLUMNS)
     province, parent = _links(reading, values, user)
     _check_items(reading, criteria, indicators, thresholds, values)
+    _check_stored_fields(reading, CriteriaSet, SET_SHEET, [(reading.set_rows.get(n, 1), {n: v}) for n, v in
+                         values.items() if n not in LINKS], columns=None)  # fmt: skip
+    _check_stored_fields(reading, Criterion, CRITERIA_SHEET, criteria, columns=CRITERIA_COLUMNS)
+    _check_stored_fields(reading, Indicator, INDICATORS_SHEET, indicators, columns=INDICATOR_COLUMNS)
+    _check_stored_fields(reading, Threshold, THRESHOLDS_SHEET, thresholds, columns=THRESHOLD_COLUMNS)
     if reading.errors:
         raise WorkbookInvalid(reading.errors)
     with transaction.atomic():
@@ -253,6 +262,29 @@ def criteria_set_workbook_import(*, user, content: bytes) -> CriteriaSet:
     return criteria_set
 
 
+def _check_stored_fields(
+    reading: _Reading, model, sheet: str, rows: list[tuple[int, dict]], *, columns: tuple[str, ...] | None
+) -> None:
+    """Each value as the model's field checks it: a text too long for its column, an empty position, a number
+    out of the column's range are errors of their cell, not a database error once everything was read."""
+
+    def column(name: str) -> int | None:
+        return 2 if columns is None else columns.index(name) + 1 if name in columns else None
+
+    for number, row in rows:
+        fields = {
+            name: value
+            for name, value in row.items()
+            if name not in ("criterion", "indicator") and (sheet, number, column(name)) not in reading.failed
+        }  # a cell with an error (an empty required one, a value that cannot be read) has its message already
+        others = [field.name for field in model._meta.fields if field.name not in fields]
+        try:
+            model(**fields).clean_fields(exclude=others)
+        except ValidationError as invalid:
+            for name, messages in invalid.message_dict.items():
+                reading.error(sheet, number, column(name), " ".join(messages))
+
+
 def _set_fields(reading: _Reading, sheets: dict[str, Sheet]) -> dict:
     sheet = sheets.get(SET_SHEET)
     if sheet is None:
@@ -260,6 +292,7 @@ def _set_fields(reading: _Reading, sheets: dict[str, Sheet]) -> dict:
         return dict.fromkeys(SET_ROWS)
     rows = {str(cells[0]).strip(): (number, cells[1] if len(cells) > 1 else None)
             for number, cells in enumerate(sheet.rows[1:], 2) if cells and cells[0]}  # fmt: skip
+    reading.set_rows = {name: number for name, (number, _raw) in rows.items()}
     values = {}
     for name in SET_ROWS:
         number, raw = rows.get(name, (None, None))

@@ -1,12 +1,11 @@
 """The form of the import page: what is imported, for which year, from which file."""
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ntm_portal.importing import KINDS
+from ntm_portal.uploads import validate_spreadsheet_size
 
 ACCEPTED_TYPES = ",".join(
     [
@@ -35,21 +34,13 @@ class ImportForm(forms.Form):
         label=_("File"),
         help_text=_("Excel (.xlsx, .xls) or CSV."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
+        validators=[validate_spreadsheet_size],
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(kind.code, kind.label) for kind in KINDS.values()]
         self.fields["year"].choices = year_choices()
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; files up to %(limit)s are accepted."),
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)},
-            )
-        return upload
 
     def clean(self):
         cleaned = super().clean()

@@ -142,6 +142,20 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # Spreadsheets imported on the import page (a 10,000-commune results table is about 1 MB).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# An .xlsx is a ZIP: what its parts may expand to, together, and how many parts it may have, checked before
+# any part is opened (ntm_portal.spreadsheets.check_archive).
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_ZIP_MEMBERS = env_int("IMPORT_MAX_ZIP_MEMBERS", 1000)
+# Uploads are counted as they arrive (ntm_portal.uploads): a request body larger than UPLOAD_MAX_REQUEST_BYTES
+# is refused before it is read, and a file is not stored past the largest limit of the pages above. The reverse
+# proxy should refuse such bodies first (nginx: client_max_body_size, see the README).
+UPLOAD_MAX_FILE_BYTES = max(EVIDENCE_MAX_BYTES, IMPORT_MAX_BYTES)
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 100 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "ntm_portal.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 if env_str("EVIDENCE_STORAGE", "local") == "s3":
     EVIDENCE_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",

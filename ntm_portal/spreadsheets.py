@@ -4,18 +4,25 @@ A file is recognised by its content, not its name: an .xlsx workbook (read with 
 row by row), an .xls workbook of Excel 97-2003 (with xlrd: many offices still save in that format, and a
 sheet holds at most 65,536 rows), or a CSV text in UTF-8 or the Vietnamese Windows code page. Anything else
 is refused with a message the user can act on.
+
+An .xlsx is a ZIP archive: its central directory (the sizes it declares, which Python's zipfile never reads
+past) is checked before any member is expanded, so a small file that would expand to gigabytes (a "ZIP bomb")
+is refused at once. The CSV and .xls readers hold the file as it is, already bounded by the upload limit.
 """
 
 import csv
 import datetime
 import functools
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import xlrd
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -24,6 +31,8 @@ from ntm_portal.text import nfc
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and the other pre-2007 Office files: .doc, .ppt)
 # Files that decode as text in a single-byte code page all the same: PDF, PNG, JPEG, GIF, gzip, RAR, 7-Zip.
 OTHER_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+# HTML, SVG and XML (Excel's "XML Spreadsheet 2003" too): text, but no CSV. A UTF-8 BOM may come first.
+_MARKUP = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype|html|\?xml|svg|table|head|body|meta|!--)", re.IGNORECASE)
 
 
 class UnreadableFile(Exception):
@@ -47,6 +56,13 @@ def read_sheets(content: bytes, *, file_name: str = "") -> list[Sheet]:
         return _old_workbook_sheets(content)
     if content.startswith(OTHER_SIGNATURES):
         raise _not_a_spreadsheet()
+    if _MARKUP.match(content[:1024]):
+        raise UnreadableFile(
+            _(
+                "The file is a web page or an XML document with a spreadsheet's name, as some programs export "
+                "tables: open it in Excel and save it as an Excel workbook (.xlsx)."
+            )
+        )
     return [_csv_sheet(content, file_name or "CSV")]
 
 
@@ -88,15 +104,52 @@ def _damaged() -> UnreadableFile:
 
 # ── .xlsx ──
 
+# A member this large that compresses better than this is a bomb, not a sheet: office tables compress 5 to 50
+# times; 800 MB of one repeated byte compresses about 1,000 times.
+_BOMB_MEMBER_BYTES = 10 * 1024 * 1024
+_BOMB_RATIO = 200
 
-def _workbook_sheets(content: bytes) -> list[Sheet]:
+
+def check_archive(content: bytes) -> None:
+    """Refuse a ZIP that is not a workbook, or whose members would expand beyond the limits, expanding nothing.
+
+    The limits are the settings IMPORT_MAX_UNCOMPRESSED_BYTES (all members together) and IMPORT_MAX_ZIP_MEMBERS.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            is_workbook = "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise _not_a_spreadsheet() from None
-    if not is_workbook:  # a .docx, an .ods, a ZIP of photos
+    if len(members) > settings.IMPORT_MAX_ZIP_MEMBERS:
+        raise UnreadableFile(
+            _("The workbook holds %(count)s parts; a workbook of at most %(limit)s parts is accepted.")
+            % {"count": len(members), "limit": settings.IMPORT_MAX_ZIP_MEMBERS}
+        )
+    if "xl/workbook.xml" not in {member.filename for member in members}:  # a .docx, an .ods, a ZIP of photos
         raise _not_a_spreadsheet()
+    if any(
+        member.file_size > _BOMB_MEMBER_BYTES and member.file_size > _BOMB_RATIO * max(member.compress_size, 1)
+        for member in members
+    ):
+        raise UnreadableFile(
+            _(
+                "A part of the workbook is compressed far more than any table is: the file is damaged or made to "
+                "overload the portal. Open it in Excel, copy the table into a new workbook and save that."
+            )
+        )
+    expanded = sum(member.file_size for member in members)
+    if expanded > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
+        raise UnreadableFile(
+            _(
+                "The workbook would expand to %(size)s when opened; workbooks up to %(limit)s are read. "
+                "Remove the empty rows and columns, or split the table into several files."
+            )
+            % {"size": filesizeformat(expanded), "limit": filesizeformat(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)}
+        )
+
+
+def _workbook_sheets(content: bytes) -> list[Sheet]:
+    check_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged workbook; the user needs one message
@@ -113,6 +166,7 @@ def _workbook_sheets(content: bytes) -> list[Sheet]:
 
 
 def _workbook_percent_cells(content: bytes, columns: dict[str, int]) -> set[tuple[str, int]]:
+    check_archive(content)
     cells = set()
     workbook = load_workbook(io.BytesIO(content), read_only=True)
     try:
@@ -227,7 +281,13 @@ def _csv_sheet(content: bytes, name: str) -> Sheet:
         raise _not_a_spreadsheet()  # binary: an image, a PDF, an archive
     sample = text[:8192]
     delimiter = max(",;\t", key=sample.count)  # a row of twenty criteria has many more of its own separator
-    return Sheet(name, [tuple(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)])
+    try:
+        rows = [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error:  # a quote left open, a cell beyond the csv module's field limit
+        raise UnreadableFile(
+            _("The CSV file cannot be read: a quotation mark is left open or a cell is too long.")
+        ) from None
+    return Sheet(name, rows)
 
 
 def _decoded(content: bytes) -> str:

@@ -108,6 +108,27 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(scope="module")
+def world_for_module(django_db_setup, django_db_blocker):
+    """The world of tests/personas.py, built once for a test module and rolled back at its end (as
+    `demo_for_module`): for modules that try many inputs against the same few units."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tests.personas import build_world
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                world = build_world()
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
 def demo_for_module(django_db_setup, django_db_blocker):
     """The Cao Bằng demo, loaded once for a test module inside a transaction rolled back at its end; each test
     runs in a savepoint within it (the pattern of Django's TestCase.setUpTestData)."""

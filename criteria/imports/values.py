@@ -4,6 +4,7 @@ Numbers are read the Vietnamese way first ("85,5", "1.250", "31.690,35", "85,5%"
 them ("85.5"); yes / no as the wide import's marks plus "Có" / "Không"; levels as "2" or "Mức độ 2".
 """
 
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -21,6 +22,7 @@ YES_WORDS = MET_MARKS | {"có", "yes", "true"}
 NO_WORDS = (NOT_MET_MARKS - {""}) | {"không", "no", "false"}
 # Indicator values are stored with four decimals; a computed cell (92.50000000001) is rounded to them.
 STORED_PLACES = Decimal("0.0001")
+STORED_DIGITS = 16  # IndicatorValue.number: max_digits
 
 _LEVEL_PREFIX = re.compile(r"^(?:muc do|muc|level)\s*")
 # "1.250" and "31.690,35": dots group thousands; "85,5": a decimal comma; "85.5": a program's decimal point;
@@ -57,8 +59,8 @@ def indicator_value(indicator: Indicator, written: object, *, percent_cell: bool
         text = _LEVEL_PREFIX.sub("", fold(text))
         number = _number(text)
     elif isinstance(written, int | float) and not isinstance(written, bool):
-        number = Decimal(repr(written)).quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
-        if percent_cell:  # 92,5% in Excel is the number 0.925
+        number = _cell_number(written)
+        if percent_cell and number is not None:  # 92,5% in Excel is the number 0.925
             number *= 100
     elif indicator.kind == Indicator.Kind.PERCENT and text.endswith("%"):
         number = _number(text.removesuffix("%").strip())
@@ -74,6 +76,17 @@ def indicator_value(indicator: Indicator, written: object, *, percent_cell: bool
             _("“%(value)s” cannot be a value of indicator %(code)s: %(reason)s")
             % {**names, "reason": " ".join(invalid.messages)}
         ) from None
+
+
+def _cell_number(value: int | float) -> Decimal | None:
+    """A number cell's value, rounded to the stored places; None for infinity and NaN, which are no value. A
+    number too large to round is kept as it is: the field's check refuses it with its limit."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    number = Decimal(repr(value))
+    if number.adjusted() >= STORED_DIGITS:
+        return number
+    return number.quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _number(text: str) -> Decimal | None:
