@@ -24,7 +24,7 @@ from criteria.set_workbook import (
 )
 from ntm_portal.importing import KINDS
 from ntm_portal.spreadsheets import read_sheets
-from tests.hostile import hostile_files, is_vietnamese
+from tests.hostile_inputs import hostile_files, is_vietnamese
 
 YEAR = 2024
 EXAMPLES = 500
@@ -187,7 +187,7 @@ def test_the_criteria_set_workbook_reader_survives_hostile_files(world, set_tabl
 @pytest.mark.django_db
 def test_the_base_tables_are_valid(world, set_table):
     """The fuzzing starts from files that import: a mutation that breaks them is the reader's to explain."""
-    from tests.hostile import xlsx
+    from tests.hostile_inputs import xlsx
 
     with transaction.atomic():
         user = world.users["province_staff"]

@@ -13,7 +13,7 @@ from criteria.forms import indicator_field_name, indicator_number_field
 from criteria.models import Indicator, IndicatorValue
 from criteria.selectors import criteria_set_in_force
 from ntm_portal.importing import KINDS
-from tests.hostile import HOSTILE_NUMBERS, is_vietnamese, xlsx
+from tests.hostile_inputs import HOSTILE_NUMBERS, is_vietnamese, xlsx
 from tests.personas import PASSWORD
 
 YEAR = 2024

@@ -16,7 +16,7 @@ from criteria.models import CriteriaSet, Evidence
 from criteria.set_workbook import WorkbookInvalid, criteria_set_workbook_import
 from ntm_portal.models import ImportBatch
 from ntm_portal.spreadsheets import UnreadableFile, percent_cells, read_sheets
-from tests.hostile import is_vietnamese
+from tests.hostile_inputs import is_vietnamese
 from tests.personas import PASSWORD
 
 BOUNDARY = "----hostile-boundary"
