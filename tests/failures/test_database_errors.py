@@ -125,7 +125,7 @@ def refuse_every_query(execute, sql, params, many, context):
 @pytest.mark.parametrize(("template", "heading"), [("500.html", "Đã có lỗi, dữ liệu chưa được lưu"),
                                                    ("404.html", "Không tìm thấy trang"),
                                                    ("403.html", "Không được phép"),
-                                                   ("400.html", "Yêu cầu không hợp lệ")])  # fmt: skip
+                                                   ("400.html", "Không đọc được yêu cầu")])  # fmt: skip
 def test_the_error_pages_render_in_vietnamese_without_the_database(template, heading):
     """Failure: the database is unreachable while an error page is made. Expected: the page still renders,
     in Vietnamese, without a single query (Django renders 500.html with no context at all)."""
