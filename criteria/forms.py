@@ -10,6 +10,7 @@ from criteria.commune_detail import CommuneYear
 from criteria.evaluation import ThresholdRule
 from criteria.models import Criterion, CriterionResult, Indicator
 from criteria.services import DirectInput, normalised
+from ntm_portal.numbers import number_from_text
 
 YES_NO = [("", "—"), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
 RESULT_CHOICES = [("", "—"), ("met", gettext_lazy("Met")), ("not_met", gettext_lazy("Not met"))]
@@ -22,17 +23,41 @@ def indicator_field_name(indicator: Indicator, part: str = "") -> str:
     return f"ind_{indicator.pk}__{part}" if part else f"ind_{indicator.pk}"
 
 
-def indicator_number_field(kind: str, label: str) -> forms.Field:
-    """The field of a number-valued indicator: what the entry form accepts, and so what an import accepts."""
+class _ReadAsTyped:
+    """A number field that reads what a person typed as a Vietnamese reader would ("1.234" is 1234, "87,6" is
+    87.6, "1,234.5" too), as the imports read a typed cell; what is no number is refused by the field."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            number = number_from_text(value.strip())
+            if number is not None:
+                value = format(number, "f")
+        return super().to_python(value)
+
+
+class TypedDecimalField(_ReadAsTyped, forms.DecimalField):
+    pass
+
+
+class TypedIntegerField(_ReadAsTyped, forms.IntegerField):
+    pass
+
+
+def indicator_number_field(kind: str, label: str, *, typed: bool = False) -> forms.Field:
+    """The field of a number-valued indicator: what the entry form accepts, and so what an import accepts.
+    `typed`: the entry form's field, which reads the text a person typed; an import gives it a plain number."""
+    decimal_field, integer_field = (
+        (TypedDecimalField, TypedIntegerField) if typed else (forms.DecimalField, forms.IntegerField)
+    )
     if kind == Indicator.Kind.PERCENT:
-        return forms.DecimalField(
+        return decimal_field(
             label=label, required=False, min_value=0, max_value=100, max_digits=7, decimal_places=4, localize=True
         )
     if kind == Indicator.Kind.COUNT:
-        return forms.IntegerField(label=label, required=False, min_value=0, max_value=LARGEST_COUNT, localize=True)
+        return integer_field(label=label, required=False, min_value=0, max_value=LARGEST_COUNT, localize=True)
     if kind == Indicator.Kind.LEVEL:
-        return forms.IntegerField(label=label, required=False, min_value=1, max_value=5)
-    return forms.DecimalField(label=label, required=False, min_value=0, max_digits=16, decimal_places=4, localize=True)
+        return integer_field(label=label, required=False, min_value=1, max_value=5)
+    return decimal_field(label=label, required=False, min_value=0, max_digits=16, decimal_places=4, localize=True)
 
 
 def _part_field(required: str | None, label: str) -> forms.Field:
@@ -40,8 +65,8 @@ def _part_field(required: str | None, label: str) -> forms.Field:
     if text in ("đạt", "không", "có"):
         return forms.TypedChoiceField(label=label, choices=YES_NO, required=False, coerce=_BOOL.get, empty_value=None)
     if text.startswith("mức độ"):
-        return forms.IntegerField(label=label, required=False, min_value=1, max_value=5)
-    return indicator_number_field(Indicator.Kind.PERCENT, label)
+        return TypedIntegerField(label=label, required=False, min_value=1, max_value=5)
+    return indicator_number_field(Indicator.Kind.PERCENT, label, typed=True)
 
 
 class AssessmentEntryForm(forms.Form):
@@ -76,7 +101,7 @@ class AssessmentEntryForm(forms.Form):
                 label=label, choices=YES_NO, required=False, coerce=_BOOL.get, empty_value=None
             )
         else:
-            field = indicator_number_field(indicator.kind, label)
+            field = indicator_number_field(indicator.kind, label, typed=True)
         self.fields[indicator_field_name(indicator)] = field
         self.initial[indicator_field_name(indicator)] = _initial(field, value)
 

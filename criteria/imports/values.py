@@ -6,7 +6,7 @@ them ("85.5"); yes / no as the wide import's marks plus "Có" / "Không"; levels
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from criteria.evaluation import Value
 from criteria.forms import indicator_number_field
 from criteria.imports.results_wide import MET_MARKS, NOT_MET_MARKS
 from criteria.models import Indicator
+from ntm_portal.numbers import number_from_text
 from ntm_portal.spreadsheets import cell_text
 from ntm_portal.text import fold
 
@@ -25,12 +26,6 @@ STORED_PLACES = Decimal("0.0001")
 STORED_DIGITS = 16  # IndicatorValue.number: max_digits
 
 _LEVEL_PREFIX = re.compile(r"^(?:muc do|muc|level)\s*")
-# "1.250" and "31.690,35": dots group thousands; "85,5": a decimal comma; "85.5": a program's decimal point;
-# "1,250.5": English grouping, recognised only with its decimals.
-_VIETNAMESE_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+(?:,\d+)?$")
-_DECIMAL_POINT = re.compile(r"^[+-]?\d*\.\d+$")
-_ENGLISH_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$")
 
 
 class InvalidValue(Exception):
@@ -57,15 +52,15 @@ def indicator_value(indicator: Indicator, written: object, *, percent_cell: bool
         )
     if indicator.kind == Indicator.Kind.LEVEL:
         text = _LEVEL_PREFIX.sub("", fold(text))
-        number = _number(text)
+        number = number_from_text(text)
     elif isinstance(written, int | float) and not isinstance(written, bool):
         number = _cell_number(written)
         if percent_cell and number is not None:  # 92,5% in Excel is the number 0.925
             number *= 100
     elif indicator.kind == Indicator.Kind.PERCENT and text.endswith("%"):
-        number = _number(text.removesuffix("%").strip())
+        number = number_from_text(text.removesuffix("%").strip())
     else:
-        number = _number(text)
+        number = number_from_text(text)
     if number is None:
         raise InvalidValue(_("“%(value)s” is not a number.") % names)
     field = indicator_number_field(indicator.kind, indicator.code)
@@ -87,17 +82,3 @@ def _cell_number(value: int | float) -> Decimal | None:
     if number.adjusted() >= STORED_DIGITS:
         return number
     return number.quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
-
-
-def _number(text: str) -> Decimal | None:
-    text = text.replace(" ", "")
-    if _VIETNAMESE_GROUPED.match(text) or _DECIMAL_COMMA.match(text):
-        text = text.replace(".", "").replace(",", ".")
-    elif _ENGLISH_GROUPED.match(text):
-        text = text.replace(",", "")
-    elif not _DECIMAL_POINT.match(text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
