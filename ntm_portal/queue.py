@@ -49,12 +49,7 @@ def job_attempt(task: Task, work: Callable[[], object], *, fail: Callable[[str],
     try:
         work()
     except SoftTimeLimitExceeded:
-        minutes = max(1, round(settings.CELERY_TASK_SOFT_TIME_LIMIT / 60))
-        _record_failure(
-            fail,
-            _("The job took longer than %(minutes)s minutes and was stopped. Try again, or tell the administrators.")
-            % {"minutes": minutes},
-        )
+        _record_failure(fail, _time_limit_reason(settings.CELERY_TASK_SOFT_TIME_LIMIT))
     except TRANSIENT_ERRORS as error:
         logger.warning("Job %s (try %s) met a transient error: %s", task.name, task.request.retries + 1, error)
         if task.request.retries >= settings.JOB_MAX_RETRIES:
@@ -62,6 +57,16 @@ def job_attempt(task: Task, work: Callable[[], object], *, fail: Callable[[str],
             return
         countdown = 2 ** (task.request.retries + 1)
         raise task.retry(exc=error, countdown=countdown, max_retries=settings.JOB_MAX_RETRIES) from error
+
+
+def _time_limit_reason(seconds: int) -> str:
+    if seconds < 120:
+        return _(
+            "The job took longer than %(seconds)s seconds and was stopped. Try again, or tell the administrators."
+        ) % {"seconds": seconds}
+    return _("The job took longer than %(minutes)s minutes and was stopped. Try again, or tell the administrators.") % {
+        "minutes": round(seconds / 60)
+    }
 
 
 def _record_failure(fail: Callable[[str], None], reason: str) -> None:

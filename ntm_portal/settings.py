@@ -149,7 +149,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # needs no Redis. Progress and results are kept in the job's own row (RenderJob, ImportBatch, DownloadJob).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or env_str("REDIS_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+# A job records its own failure on its row; an eager retry needs the Retry not to propagate.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 # A job past the soft limit is stopped and marked failed with the reason; the hard limit kills its process.
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("JOB_SOFT_TIME_LIMIT", 15 * 60)
