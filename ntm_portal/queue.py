@@ -49,7 +49,7 @@ def job_attempt(task: Task, work: Callable[[], object], *, fail: Callable[[str],
     try:
         work()
     except SoftTimeLimitExceeded:
-        _record_failure(fail, _time_limit_reason(settings.CELERY_TASK_SOFT_TIME_LIMIT))
+        _record_failure(fail, _time_limit_reason(_soft_time_limit(task)))
     except TRANSIENT_ERRORS as error:
         logger.warning("Job %s (try %s) met a transient error: %s", task.name, task.request.retries + 1, error)
         if task.request.retries >= settings.JOB_MAX_RETRIES:
@@ -57,6 +57,12 @@ def job_attempt(task: Task, work: Callable[[], object], *, fail: Callable[[str],
             return
         countdown = 2 ** (task.request.retries + 1)
         raise task.retry(exc=error, countdown=countdown, max_retries=settings.JOB_MAX_RETRIES) from error
+
+
+def _soft_time_limit(task: Task) -> int:
+    """The limit the job ran under: the one it was queued with (by the web process's settings)."""
+    _hard, soft = task.request.timelimit or (None, None)
+    return int(soft or task.soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT)
 
 
 def _time_limit_reason(seconds: int) -> str:

@@ -147,8 +147,10 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # CELERY_BROKER_URL, or REDIS_URL, e.g. redis://127.0.0.1:6379/0, and `celery -A ntm_portal worker` runs the
 # jobs. With neither set (the embedded default) a job runs in the process that queues it, so `make run`
 # needs no Redis. Progress and results are kept in the job's own row (RenderJob, ImportBatch, DownloadJob).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or env_str("REDIS_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+JOB_BROKER_URL = env_str("CELERY_BROKER_URL", "") or env_str("REDIS_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not JOB_BROKER_URL
+# Without a broker, Celery's in-process transport: nothing is ever sent to a server (Celery would try AMQP).
+CELERY_BROKER_URL = JOB_BROKER_URL or "memory://"
 # A job records its own failure on its row; an eager retry needs the Retry not to propagate.
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True

@@ -56,7 +56,7 @@ def job_settings(**environment: str) -> list[str]:
 def test_with_no_broker_configured_tasks_run_eagerly_and_a_broker_url_sends_them_to_the_queue():
     """The embedded default (`make run`: no CELERY_BROKER_URL, no REDIS_URL) runs jobs in-process; either
     variable makes them go to that broker instead."""
-    assert job_settings() == ["True", "True", "''"]
+    assert job_settings() == ["True", "True", "'memory://'"]
     assert job_settings(REDIS_URL="redis://127.0.0.1:6379/3") == ["False", "False", "'redis://127.0.0.1:6379/3'"]
     assert job_settings(CELERY_BROKER_URL="redis://127.0.0.1:6379/4", REDIS_URL="redis://127.0.0.1:6379/3") == [
         "False",
