@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages messages run test lint format ci migrations-check check demo backup restore clean
+.PHONY: install system-packages messages run worker test lint format ci migrations-check check demo backup restore clean
 
 install: system-packages $(STAMP) messages
 
@@ -27,6 +27,11 @@ run: install
 	$(PY) manage.py load_demo --if-empty --with-report
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The job queue's worker, for a portal started with CELERY_BROKER_URL (or REDIS_URL) set; `make run` needs none.
+worker: install
+	@test -n "$$CELERY_BROKER_URL$$REDIS_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) for the worker and the web server."; exit 1; }
+	$(VENV)/bin/celery -A ntm_portal worker -l info
 
 demo: install
 	$(PY) manage.py migrate --no-input -v 0

@@ -279,6 +279,12 @@ def render_job_for_user_or_404(user, jobs: QuerySet[M], job_id: int) -> M:
     )
 
 
+def download_job_for_user_or_404(user, jobs: QuerySet[M], job_id: int) -> M:
+    """A file made by the job queue: its requester's alone (and administrators'), who could see its data
+    when asking for it."""
+    return object_for_user_or_404(user, jobs, job_id, owner_of=lambda job: job.requested_by_id)
+
+
 def import_batch_for_user_or_404(user, batches: QuerySet[M], batch_id: int) -> M:
     """An uploaded import: its uploader's alone (and administrators'); 404 for anybody else."""
     return object_for_user_or_404(user, batches, batch_id, action=Action.IMPORT, owner_of=lambda batch: batch.user_id)

@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from communes.models import AdministrativeUnit
 from criteria.models import CriteriaSet
 from criteria.selectors import ResultsGrid, commune_groups
 from ntm_portal.spreadsheet_text import csv_text, text_row
@@ -42,6 +43,11 @@ MARK_WIDTH = 6
 NAMED_MARK_WIDTH = 16  # a column headed by the criterion's name, wrapped
 NAMED_HEADER_HEIGHT = 90
 TOTAL_WIDTH = 12
+# format → (content type, extension); a template is always .xlsx
+EXPORT_FORMATS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
 
 
 def export_title(grid: ResultsGrid) -> str:
@@ -162,3 +168,13 @@ def results_wide_xlsx(grid: ResultsGrid, *, template: bool = False) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def results_export_file(grid: ResultsGrid, *, kind: str, template: bool) -> bytes:
+    """The grid as a file of `kind` (a key of EXPORT_FORMATS), or the blank template."""
+    return results_wide_csv(grid) if kind == "csv" else results_wide_xlsx(grid, template=template)
+
+
+def results_export_stem(unit: AdministrativeUnit, year: int, *, template: bool) -> str:
+    """The file's name without its extension: "Kết quả Tỉnh Cao Bằng 2025"."""
+    return f"{'Mẫu nhập liệu' if template else 'Kết quả'} {unit.name} {year}"

@@ -1,16 +1,19 @@
 """The results grid of a province or district (communes × criteria) and the overview of provinces."""
 
 import re
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit
-from criteria import exports, presenters, selectors
+from criteria import exports, presenters, selectors, tasks
 from ntm_portal.downloads import attachment_header
 
 # The years the portal can hold; anything else in the address falls back to the default year.
@@ -83,35 +86,35 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-EXPORT_FORMATS = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
-}
-
-
 @login_required
 def results_export(request: HttpRequest) -> HttpResponse:
     """The grid of a province or district as an .xlsx or CSV file in the wide layout, or the blank template.
 
-    Scope exactly as the grid: the unit asked for must be one the user may see (404 otherwise).
+    Scope exactly as the grid: the unit asked for must be one the user may see (404 otherwise). A unit of
+    more than EXPORT_INLINE_MAX_ROWS communes is exported by a job, downloaded from the job's page.
     """
     unit = _grid_unit(request, access.overview_roots(request.user))
     if unit is None:
         raise Http404
-    results = selectors.results_grid(within=unit, year=_year(request.GET), set_code=request.GET.get("set", ""))
-    if results.criteria_set is None:
-        raise Http404
+    year = _year(request.GET) or selectors.default_year()
+    set_code = request.GET.get("set", "")
     template = request.GET.get("template") == "1"
     kind = "xlsx" if template else request.GET.get("format", "xlsx")
-    if kind not in EXPORT_FORMATS:
+    if kind not in exports.EXPORT_FORMATS:
         raise Http404
-    if kind == "csv":
-        content = exports.results_wide_csv(results)
-    else:
-        content = exports.results_wide_xlsx(results, template=template)
-    content_type, extension = EXPORT_FORMATS[kind]
-    stem = f"{'Mẫu nhập liệu' if template else 'Kết quả'} {unit.name} {results.year}"
+    if selectors.programme_communes(within=unit, year=year).count() > settings.EXPORT_INLINE_MAX_ROWS:
+        back_url = f"{reverse('criteria:grid')}?{urlencode({'unit': unit.pk, 'year': year})}"
+        job = tasks.results_export_enqueue(
+            user=request.user, unit=unit, year=year, set_code=set_code, kind=kind, template=template, back_url=back_url
+        )
+        return redirect("download_job", job_id=job.pk)
+    results = selectors.results_grid(within=unit, year=year, set_code=set_code)
+    if results.criteria_set is None:
+        raise Http404
+    content_type, extension = exports.EXPORT_FORMATS[kind]
+    content = exports.results_export_file(results, kind=kind, template=template)
     response = HttpResponse(content, content_type=content_type)
+    stem = exports.results_export_stem(unit, results.year, template=template)
     response["Content-Disposition"] = attachment_header(stem, extension, fallback="ket-qua")
     return response
 

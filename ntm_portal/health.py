@@ -17,8 +17,9 @@ from redis.asyncio import Redis as RedisClient
 
 def health_checks() -> dict[str, HealthCheck]:
     checks = {"database": Database(), "evidence_storage": Storage(alias="evidence")}
-    if settings.REDIS_URL:
-        checks["redis"] = Redis(client_factory=lambda: RedisClient.from_url(settings.REDIS_URL))
+    redis_url = settings.REDIS_URL or (settings.JOB_BROKER_URL if settings.JOB_BROKER_URL.startswith("redis") else "")
+    if redis_url:
+        checks["redis"] = Redis(client_factory=lambda: RedisClient.from_url(redis_url))
     return checks
 
 

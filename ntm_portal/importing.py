@@ -130,11 +130,13 @@ def import_check(
 
 
 def import_confirm(*, user: AbstractUser, batch: ImportBatch) -> ImportSummary:
-    """Import a checked file for real: all its rows in one transaction, or, if it now has errors, nothing."""
+    """Import a checked file for real: all its rows in one transaction, or, if it now has errors, nothing.
+
+    The confirm page queues it (`ntm_portal.tasks.import_enqueue`); a batch already imported is left alone."""
     kind = KINDS[batch.kind]
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.CHECKED:
+        if batch.status not in (ImportBatch.Status.CHECKED, ImportBatch.Status.IMPORTING):
             return ImportSummary(written=batch.status == ImportBatch.Status.IMPORTED)
         summary = kind.run(
             content=bytes(batch.content), file_name=batch.file_name, user=user, year=batch.year, dry_run=False

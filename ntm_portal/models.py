@@ -67,7 +67,9 @@ class ImportBatch(models.Model):
     class Status(models.TextChoices):
         CHECKED = "checked", _("Checked, waiting for confirmation")
         REFUSED = "refused", _("Refused: the file has errors")
+        IMPORTING = "importing", _("Importing")
         IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed: nothing was written")
         CANCELLED = "cancelled", _("Cancelled")
 
     kind = models.CharField(_("kind"), max_length=20)
@@ -81,6 +83,17 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKED)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # The confirmation, run by the job queue: who confirmed, when it was queued, and why it failed
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    failure = models.CharField(_("reason of the failure"), max_length=300, blank=True)
     new_rows = models.PositiveIntegerField(_("new"), default=0)
     updated_rows = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_rows = models.PositiveIntegerField(_("unchanged"), default=0)
@@ -96,3 +109,50 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} · {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class Job(models.Model):
+    """Work the job queue does outside the request (`ntm_portal.queue`), with the progress its page polls."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    content = models.BinaryField(_("content"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class DownloadJob(Job):
+    """A large file made by the job queue (a results export of many communes), downloaded from its page."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    # What the task needs to make the file again: ids, year, format (JSON values only)
+    params = models.JSONField(_("parameters"), default=dict)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=120, blank=True)
+    # Where the page sends the user back to (the page the file was asked for on)
+    back_url = models.CharField(_("back to"), max_length=500, blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("download job")
+        verbose_name_plural = _("download jobs")
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.kind} · {self.status}"

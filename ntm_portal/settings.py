@@ -192,6 +192,32 @@ LOGOUT_REDIRECT_URL = "login"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# The job queue (Celery; report files, issuing, import confirmations, large exports). Redis is the broker:
+# CELERY_BROKER_URL, or REDIS_URL, e.g. redis://127.0.0.1:6379/0, and `celery -A ntm_portal worker` runs the
+# jobs. With neither set (the embedded default) a job runs in the process that queues it, so `make run`
+# needs no Redis. Progress and results are kept in the job's own row (RenderJob, ImportBatch, DownloadJob).
+JOB_BROKER_URL = env_str("CELERY_BROKER_URL", "") or env_str("REDIS_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not JOB_BROKER_URL
+# Without a broker, Celery's in-process transport: nothing is ever sent to a server (Celery would try AMQP).
+CELERY_BROKER_URL = JOB_BROKER_URL or "memory://"
+# A job records its own failure on its row; an eager retry needs the Retry not to propagate.
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+# A job past the soft limit is stopped and marked failed with the reason; the hard limit kills its process.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("JOB_SOFT_TIME_LIMIT", 15 * 60)
+CELERY_TASK_TIME_LIMIT = env_int("JOB_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT + 60)
+# Jobs are long: a worker takes one at a time, and a job is acknowledged only once it ended, so one whose
+# worker was killed runs again (Redis hands an unacknowledged job out again after the visibility timeout).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tries of a job after a transient error (the database or the broker unreachable), waiting 2, 4, 8 … s.
+JOB_MAX_RETRIES = env_int("JOB_MAX_RETRIES", 3)
+# A results export of more communes than this is made by a job and downloaded from its page.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 500)
+
 # ── Security ──────────────────────────────────────────────────────────────────────────────────────────────
 # Every environment: the headers and cookie flags cost nothing locally, and the tests run under them.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from ntm_portal import health, views, views_accounts, views_import
+from ntm_portal import health, views, views_accounts, views_import, views_jobs
 
 admin.site.site_header = _("New Rural Areas Portal")
 admin.site.site_title = _("NTM Portal")
@@ -32,6 +32,8 @@ urlpatterns = [
     path("imports/<int:batch_id>/", views_import.import_batch, name="import_batch"),
     path("imports/<int:batch_id>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("imports/<int:batch_id>/cancel/", views_import.import_cancel, name="import_cancel"),
+    path("jobs/<int:job_id>/", views_jobs.download_job, name="download_job"),
+    path("jobs/<int:job_id>/file/", views_jobs.download_job_file, name="download_job_file"),
     path("", include("criteria.urls")),
     path("", include("funding.urls")),
     path("", include("reports.urls")),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import access
-from ntm_portal import importing
+from ntm_portal import importing, tasks
 from ntm_portal.import_forms import ImportForm
 from ntm_portal.models import ImportBatch
 
@@ -65,17 +65,19 @@ def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = access.import_batch_for_user_or_404(request.user, ImportBatch.objects, batch_id)
-    summary = importing.import_confirm(user=request.user, batch=batch)
-    if not summary.written:
+    """Queue the import (also of a failed batch, trying again); its page follows it until it has ended."""
+    batch = access.import_batch_for_user_or_404(request.user, ImportBatch.objects.defer("content"), batch_id)
+    batch = tasks.import_enqueue(user=request.user, batch=batch)
+    if batch.status == ImportBatch.Status.IMPORTED:
+        messages.success(
+            request,
+            _("Imported: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"new": batch.new_rows, "updated": batch.updated_rows, "unchanged": batch.unchanged_rows},
+        )
+        return redirect(importing.KINDS[batch.kind].result_url(batch))
+    if batch.status == ImportBatch.Status.REFUSED:
         messages.error(request, _("Nothing was imported: the file has errors now. See the list below."))
-        return redirect("import_batch", batch_id=batch.pk)
-    messages.success(
-        request,
-        _("Imported: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
-        % {"new": summary.new, "updated": summary.updated, "unchanged": summary.unchanged},
-    )
-    return redirect(importing.KINDS[batch.kind].result_url(batch))
+    return redirect("import_batch", batch_id=batch.pk)
 
 
 @login_required

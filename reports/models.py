@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
+from ntm_portal.models import Job
 
 
 class Report(models.Model):
@@ -109,34 +110,18 @@ class ReportFile(models.Model):
         super().save(*args, **kwargs)
 
 
-class RenderJob(models.Model):
-    """A report file being produced outside the request, with the progress the page shows."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+class RenderJob(Job):
+    """A report file being produced by the job queue, with the progress the page shows."""
 
     report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="jobs")
     format = models.CharField(_("format"), max_length=4, choices=ReportFile.Format.choices, blank=True)
     # Issuing renders every format, stores them with the report and freezes it
     issue = models.BooleanField(_("issue the report"), default=False)
     report_version = models.PositiveIntegerField(_("report version"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    step = models.CharField(_("step"), max_length=200, blank=True)
-    content = models.BinaryField(_("content"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("render job")
         verbose_name_plural = _("render jobs")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.report} · {self.format or 'issue'} · {self.status}"
