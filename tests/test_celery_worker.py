@@ -17,7 +17,6 @@ import openpyxl
 import pytest
 import redis
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -29,6 +28,7 @@ from reports.tasks import render_job
 from tests.failures.processes import subprocess_database_url
 from tests.failures.test_import_killed import YEAR, marks, results_file, stored_marks
 from tests.personas import PASSWORD
+from tests.sign_in import SignInClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,8 +109,8 @@ def start_worker(tmp_path):
         worker.stop()
 
 
-def signed_in(who: str) -> Client:
-    client = Client()
+def signed_in(who: str) -> SignInClient:
+    client = SignInClient()
     assert client.login(username=who, password=PASSWORD)
     return client
 

@@ -13,7 +13,6 @@ import pytest
 import weasyprint
 from django.conf import settings
 from django.db import OperationalError
-from django.test import Client
 from django.urls import reverse
 
 from criteria.models import CriterionResult
@@ -23,12 +22,13 @@ from reports.models import RenderJob
 from reports.services import report_create
 from tests.failures.test_import_killed import YEAR, marks, results_file, stored_marks
 from tests.personas import PASSWORD
+from tests.sign_in import SignInClient
 
 pytestmark = pytest.mark.django_db
 
 
-def signed_in(who: str) -> Client:
-    client = Client()
+def signed_in(who: str) -> SignInClient:
+    client = SignInClient()
     assert client.login(username=who, password=PASSWORD)
     return client
 

@@ -532,6 +532,10 @@ def job(name: str) -> Callable[[MatrixWorld, str], str]:
     return lambda mw, target: reverse(name, kwargs={"job_id": mw.jobs[target].pk})
 
 
+def download(name: str) -> Callable[[MatrixWorld, str], str]:
+    return lambda mw, target: reverse(name, kwargs={"job_id": mw.downloads[target].pk})
+
+
 def batch(name: str) -> Callable[[MatrixWorld, str], str]:
     return lambda mw, target: reverse(name, kwargs={"batch_id": mw.batches[target].pk})
 
@@ -761,6 +765,9 @@ ROWS: list[Row] = [
         post=ISSUED_FILE),
     Row("reports:job", job("reports:job"), targets=OWNED, get=JOB_SEEN, post=JOB_SEEN),
     Row("reports:job_file", job("reports:job_file"), targets=OWNED, get=JOB_SEEN, post=JOB_SEEN),
+    # Large exports made by the job queue: their requester's and the administrators'.
+    Row("download_job", download("download_job"), targets=OWNED, get=JOB_SEEN, post=JOB_SEEN),
+    Row("download_job_file", download("download_job_file"), targets=OWNED, get=JOB_SEEN, post=JOB_SEEN),
     Row("reports:job_retry", job("reports:job_retry"), targets=OWNED, get=every("405"), post=JOB_RETRY_REFUSED,
         state=lambda mw, target: RenderJob.objects.count()),
     # The criteria-set editor.

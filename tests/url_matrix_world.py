@@ -6,6 +6,7 @@ import datetime
 import io
 import itertools
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,7 +32,7 @@ from criteria.services import assessment_save, evidence_delete, evidence_review,
 from criteria.services.criteria_sets import criteria_set_copy, indicator_save
 from funding.models import FundingRecord, FundingSource, InKindContribution
 from ntm_portal import importing
-from ntm_portal.models import ImportBatch
+from ntm_portal.models import DownloadJob, ImportBatch
 from reports.models import RenderJob, Report, ReportFile
 from reports.services import report_create
 from tests.personas import PASSWORD, World, build_world
@@ -52,6 +53,7 @@ class MatrixWorld:
     jobs: dict  # "P", "D", "F" → the finished render job of that draft, by the draft's author
     batches: dict  # "P", "D", "F" → an upload of the province staff, district staff, Bắc Kạn staff
     sets: dict  # "national", "own" (Cao Bằng's), "foreign" (Bắc Kạn's) → CriteriaSet
+    downloads: dict = dataclass_field(default_factory=dict)  # "P", "D", "F" → a finished export job of each author
 
     @property
     def users(self) -> dict:
@@ -144,7 +146,14 @@ def build_matrix_world() -> MatrixWorld:
             )  # fmt: skip
         criteria_set.refresh_from_db()
     _rows_for_the_admin(world, assessments["A"])
-    return MatrixWorld(world, communes, assessments, evidence, reports, jobs, batches, sets)
+    downloads = {
+        key: DownloadJob.objects.create(
+            kind="results_export", requested_by=users[author], status=DownloadJob.Status.DONE, progress=100,
+            content=b"PK export", file_name="ket-qua.xlsx", content_type="application/vnd.ms-excel",
+        )
+        for key, (author, _unit) in authors.items()
+    }  # fmt: skip
+    return MatrixWorld(world, communes, assessments, evidence, reports, jobs, batches, sets, downloads)
 
 
 def first_criterion(criteria_set: CriteriaSet) -> Criterion:
