@@ -120,11 +120,12 @@ def can(user, action: Action, unit: AdministrativeUnit | None = None, *, status:
     `status` is the state of the object acted on, for the actions STATUS_LIMITS restricts.
     """
 
-    def allowed(role: str) -> bool:
-        limit = STATUS_LIMITS.get((role, action))
-        return action in PERMISSIONS[role] and (limit is None or status in limit)
+    return any(_allows(role, action, status) for role in _roles(user, unit))
 
-    return any(allowed(role) for role in _roles(user, unit))
+
+def _allows(role: str, action: Action, status: str | None) -> bool:
+    limit = STATUS_LIMITS.get((role, action))
+    return action in PERMISSIONS[role] and (limit is None or status in limit)
 
 
 def can_view(user, unit: AdministrativeUnit) -> bool:
@@ -299,10 +300,16 @@ def visible_import_batches(user, batches: QuerySet[M]) -> QuerySet[M]:
 
 def visible_units(user) -> QuerySet[AdministrativeUnit]:
     """Every unit the user may see: narrows list pages and pickers."""
+    return units_for_action(user, Action.VIEW)  # every role views its scope
+
+
+def units_for_action(user, action: Action, *, status: str | None = None) -> QuerySet[AdministrativeUnit]:
+    """Every unit the user may take `action` on (on objects now `status`): the units of the memberships whose
+    role allows it and everything under them. Counts of work waiting for the user narrow by it."""
     units = AdministrativeUnit.objects.all()
     if is_admin(user):
-        return units
-    ids = [m.unit_id for m in memberships(user)]
+        return units if _allows(Role.ADMIN, action, status) else units.none()
+    ids = [m.unit_id for m in memberships(user) if _allows(m.role, action, status)]
     if not ids:
         return units.none()
     return units.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))

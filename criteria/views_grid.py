@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import access
 from communes.models import AdministrativeUnit
 from criteria import exports, presenters, selectors, tasks
+from criteria.models import Evidence
 from ntm_portal.downloads import attachment_header
 
 # The years the portal can hold; anything else in the address falls back to the default year.
@@ -27,6 +28,11 @@ SORT_LABELS = {
     "name": _("By name"),
     "met": _("Fewest criteria met first"),
     "-met": _("Most criteria met first"),
+}
+# The evidence filter: the communes with some evidence awaiting review, or rejected and to be replaced.
+EVIDENCE_LABELS = {
+    Evidence.Status.PENDING: _("With evidence awaiting review"),
+    Evidence.Status.REJECTED: _("With rejected evidence"),
 }
 OVERVIEW_ROOT_LEVELS = (AdministrativeUnit.Level.PROVINCE, AdministrativeUnit.Level.DISTRICT)
 
@@ -56,6 +62,7 @@ def grid(request: HttpRequest) -> HttpResponse:
             "band_choices": [(band.key, band_label(band)) for band in results.bands.all_bands],
             "tier_choices": list(TIER_LABELS.items()),
             "status_choices": [(s, presenters.status_label(s)) for s in selectors.WORKFLOW_STATUSES],
+            "evidence_choices": list(EVIDENCE_LABELS.items()),
             "sort_choices": [
                 (key, label) for key, label in SORT_LABELS.items() if key != "district" or results.districts
             ],
@@ -160,4 +167,5 @@ def _grid_filters(params: QueryDict) -> selectors.GridFilters:
         status=choice("status", selectors.WORKFLOW_STATUSES),
         query=params.get("q", "").strip()[:100],
         sort=choice("sort", selectors.GRID_SORTS) or "district",
+        evidence=choice("evidence", EVIDENCE_LABELS),
     )

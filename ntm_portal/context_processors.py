@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from communes import access
 from communes.models import Membership
-from ntm_portal.views import commune_page_url
+from ntm_portal.home import commune_page_url
 
 
 @dataclass(frozen=True)

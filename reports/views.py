@@ -28,6 +28,9 @@ REPORTS_PER_PAGE = 25
 def report_list(request: HttpRequest) -> HttpResponse:
     units = access.report_units(request.user)
     reports = access.visible_reports(request.user, Report.objects.select_related("unit", "created_by"))
+    status = request.GET.get("status", "")
+    if status in Report.Status.values:  # the home page's link to the drafts to issue
+        reports = reports.filter(status=status)
     reports = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     form = ReportCreateForm(request.POST or None, units=units)
     if request.method == "POST":

@@ -6,7 +6,8 @@
 - `grid`, `overview`: the results grid and the overview of provinces, built on it;
 - `recognitions`, `evidence`, `history`: what the reports add to it;
 - `lineage`: a commune's predecessors across map changes and their results (history, never totals);
-- `inputs`: a commune-year's inputs for the evaluation engine.
+- `inputs`: a commune-year's inputs for the evaluation engine;
+- `tasks`: the work waiting for a user (the home page).
 """
 
 from criteria.selectors.communes import (
@@ -21,7 +22,13 @@ from criteria.selectors.communes import (
     programme_communes_on,
     programme_communes_under,
 )
-from criteria.selectors.evidence import EvidenceTally, evidence_by_status, evidence_tallies, unproven_count
+from criteria.selectors.evidence import (
+    EvidenceTally,
+    communes_with_evidence,
+    evidence_by_status,
+    evidence_tallies,
+    unproven_count,
+)
 from criteria.selectors.grid import (
     GRID_SORTS,
     NOT_RECOGNISED,
@@ -81,8 +88,10 @@ from criteria.selectors.sets import (
     set_in_force,
     set_spec,
 )
+from criteria.selectors.tasks import FORWARD_STEPS, WaitingWork, assessment_tasks, evidence_tasks
 
 __all__ = [
+    "FORWARD_STEPS",
     "GRID_SORTS",
     "HISTORY_FROM",
     "NOT_RECOGNISED",
@@ -108,10 +117,12 @@ __all__ = [
     "PredecessorResult",
     "ResultsGrid",
     "UnitLink",
+    "WaitingWork",
     "YearHistory",
     "YearResults",
     "all_programme_communes",
     "assessment_evaluation",
+    "assessment_tasks",
     "assessment_years",
     "band_lines",
     "band_summary",
@@ -121,6 +132,7 @@ __all__ = [
     "commune_groups",
     "commune_lineage",
     "commune_successors",
+    "communes_with_evidence",
     "covered_years",
     "criteria_set_in_force",
     "default_year",
@@ -128,6 +140,7 @@ __all__ = [
     "evaluate_inputs",
     "evidence_by_status",
     "evidence_tallies",
+    "evidence_tasks",
     "grid_of",
     "highest_tiers",
     "lost_criteria",

@@ -46,3 +46,12 @@ def evidence_by_status(*, unit_ids: list[int], year: int, criteria_set: Criteria
         .values_list("status")
         .annotate(count=Count("pk"))
     )
+
+
+def communes_with_evidence(*, unit_ids: list[int], year: int, status: str) -> frozenset[int]:
+    """Of these communes, those with evidence of the year in this status, not deleted (a grid filter)."""
+    return frozenset(
+        Evidence.objects.visible()
+        .filter(status=status, assessment__unit_id__in=unit_ids, assessment__year=year)
+        .values_list("assessment__unit_id", flat=True)
+    )

@@ -1,12 +1,13 @@
 """The results grid: a year's results (`year_results`) filtered, sorted and grouped as the page shows them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from communes.models import AdministrativeUnit
 from criteria.bands import BandScheme, BandSummary, summarise
 from criteria.models import Assessment, CriteriaSet
 from criteria.selectors.communes import default_year
+from criteria.selectors.evidence import communes_with_evidence
 from criteria.selectors.results import (
     NO_ASSESSMENT,
     CommuneResult,
@@ -35,10 +36,12 @@ class GridFilters:
     status: str = ""
     query: str = ""
     sort: str = "district"
+    evidence: str = ""  # an Evidence status: the communes with evidence of the year in it
+    units: frozenset[int] | None = None  # only these communes (None: all); what `evidence` comes to
 
     @property
     def active(self) -> bool:
-        return bool(self.district or self.band or self.tier or self.status or self.query)
+        return bool(self.district or self.band or self.tier or self.status or self.query or self.evidence)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,10 @@ def results_grid(
     all_sets = commune_criteria_sets()
     year = year or default_year()
     results = year_results(within=within, year=year, set_code=set_code, sets=all_sets)
+    if filters is not None and filters.evidence:
+        unit_ids = [commune.unit_id for commune in results.communes]
+        units = communes_with_evidence(unit_ids=unit_ids, year=year, status=filters.evidence)
+        filters = replace(filters, units=units)
     return grid_of(results, filters=filters, sets=all_sets)
 
 
@@ -132,6 +139,8 @@ def _row_matches(row: GridRow, filters: GridFilters, bands: BandScheme) -> bool:
     if filters.tier in (RECOGNISED, NOT_RECOGNISED) and (filters.tier == RECOGNISED) != bool(row.tier):
         return False
     if filters.status and row.status != filters.status:
+        return False
+    if filters.units is not None and row.unit_id not in filters.units:
         return False
     return not filters.query or fold(filters.query) in row.search_name
 
