@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from ntm_portal import home as front
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     start = front.start_of(request.user)

@@ -685,7 +685,7 @@ def thresholds_body(mw, target, role):
 # fmt: off
 ROWS: list[Row] = [
     # The front door, sign-in and languages.
-    Row("home", page("home"), get=every("302"), post=every("302")),
+    Row("home", page("home"), get=every("200"), post=every("405", anonymous="405")),
     Row("login", page("login"), get=every("200", anonymous="200"), post=every("200", anonymous="200")),
     Row("logout", page("logout"), get=every("405", anonymous="405"), post=every("login", anonymous="login")),
     Row("password_change", page("password_change"), get=every("200"), post=every("200")),
