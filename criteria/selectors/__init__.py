@@ -88,10 +88,9 @@ from criteria.selectors.sets import (
     set_in_force,
     set_spec,
 )
-from criteria.selectors.tasks import FORWARD_STEPS, WaitingWork, assessment_tasks, evidence_tasks
+from criteria.selectors.tasks import WaitingWork, assessment_tasks, evidence_tasks
 
 __all__ = [
-    "FORWARD_STEPS",
     "GRID_SORTS",
     "HISTORY_FROM",
     "NOT_RECOGNISED",
