@@ -45,8 +45,10 @@ def boundary_features(content: bytes, *, code_property: str = "") -> list[Bounda
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
         raise BoundaryFileError([_("The file is not GeoJSON: it cannot be read as JSON text.")]) from error
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
-        data.get("features"), list
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
     ):
         raise BoundaryFileError([_("The file is not a GeoJSON FeatureCollection.")])
     properties = (code_property,) if code_property else DEFAULT_CODE_PROPERTIES
@@ -118,9 +120,7 @@ def _polygon(polygon, *, number: int) -> list[Ring]:
 
 def _ring(ring, *, number: int) -> Ring:
     if not isinstance(ring, list) or len(ring) < 4:
-        raise BoundaryFileError(
-            [_("Feature %(number)s: a ring needs at least four positions.") % {"number": number}]
-        )
+        raise BoundaryFileError([_("Feature %(number)s: a ring needs at least four positions.") % {"number": number}])
     points = []
     for position in ring:
         if (

@@ -4,7 +4,9 @@ import json
 
 
 def square(index: int, *, size: float = 0.1) -> list[list[float]]:
-    west, south, east, north = (round(value, 6) for value in (106 + index * size, 22.6, 106 + (index + 1) * size, 22.6 + size))
+    west, south, east, north = (
+        round(value, 6) for value in (106 + index * size, 22.6, 106 + (index + 1) * size, 22.6 + size)
+    )
     return [[west, south], [east, south], [east, north], [west, north], [west, south]]
 
 

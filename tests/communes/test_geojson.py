@@ -83,7 +83,9 @@ def test_simplify_drops_points_on_a_straight_edge_and_keeps_the_corners():
 def test_a_huge_ring_is_simplified_without_recursion_and_keeps_its_shape():
     circle = [[106 + 0.1 * math.cos(t / 1000), 22.6 + 0.1 * math.sin(t / 1000)] for t in range(6284)]
     circle.append(circle[0])
-    content = collection({"type": "Feature", "properties": {"code": "1"}, "geometry": {"type": "Polygon", "coordinates": [circle]}})
+    content = collection(
+        {"type": "Feature", "properties": {"code": "1"}, "geometry": {"type": "Polygon", "coordinates": [circle]}}
+    )
     ring = boundary_features(content)[0].geometry["coordinates"][0][0]
     assert 20 < len(ring) < len(circle) / 10
     assert ring[0] == ring[-1]
