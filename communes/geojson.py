@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from ntm_portal.text import nfc
+
 # The property holding the unit's code when staff name none, in this order.
 DEFAULT_CODE_PROPERTIES = ("code", "ma")
 NAME_PROPERTIES = ("name", "ten", "Ten", "NAME")
@@ -84,7 +86,7 @@ def _feature(feature, *, number: int, properties: tuple[str, ...]) -> BoundaryFe
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         raise BoundaryFileError([_("Feature %(number)s is not a GeoJSON Feature.") % {"number": number}])
     values = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
-    code = next((str(values[name]).strip() for name in properties if values.get(name) not in (None, "")), "")
+    code = next((nfc(str(values[name]).strip()) for name in properties if values.get(name) not in (None, "")), "")
     if not code:
         raise BoundaryFileError(
             [
@@ -92,7 +94,8 @@ def _feature(feature, *, number: int, properties: tuple[str, ...]) -> BoundaryFe
                 % {"number": number, "property": " / ".join(f"“{name}”" for name in properties)}
             ]
         )
-    name = next((str(values[key]).strip() for key in NAME_PROPERTIES if values.get(key)), "")
+    # Names typed on any keyboard, NFC like every text the portal takes in.
+    name = next((nfc(str(values[key]).strip()) for key in NAME_PROPERTIES if values.get(key)), "")
     return BoundaryFeature(code=code, name=name, geometry=_geometry(feature.get("geometry"), number=number))
 
 

@@ -3,6 +3,7 @@ Douglas-Peucker simplification."""
 
 import json
 import math
+import unicodedata
 
 import pytest
 from django.utils import translation
@@ -89,3 +90,8 @@ def test_a_huge_ring_is_simplified_without_recursion_and_keeps_its_shape():
     ring = boundary_features(content)[0].geometry["coordinates"][0][0]
     assert 20 < len(ring) < len(circle) / 10
     assert ring[0] == ring[-1]
+
+
+def test_codes_and_names_are_read_in_nfc():
+    decomposed = unicodedata.normalize("NFD", "Xã Hưng Đạo")
+    assert boundary_features(squares([("01001", decomposed)]))[0].name == "Xã Hưng Đạo"

@@ -2,10 +2,12 @@
 dashboard and in the PDF, absent without boundaries. On the hand-made province of tests/reports/handmade.py,
 three of whose five communes get a square boundary."""
 
+import io
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
+import docx
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -106,11 +108,15 @@ def test_the_annual_report_pdf_prints_the_same_map(people, outlined):
     figures = report_figures(unit=outlined, year=YEAR)
     html = document_html(report_document(report, figures), for_pdf=True)
     assert {name: band for name, (band, _title) in commune_paths(html).items()} == EXPECTED_CLASSES
-    _figures, files = report_files(report, ["pdf"])
+    _figures, files = report_files(report, ["pdf", "docx"])
     text = " ".join(pdf_text(files["pdf"]).split())
     assert "Bản đồ các xã theo số tiêu chí đạt năm 2021" in text
     assert "19 tiêu chí (1 xã)" in text and "15-18 tiêu chí (1 xã)" in text
     assert "Chưa có ranh giới: Xã Năm, Xã Sáu." in text
+    # The DOCX shares the document: the map's title and caption around its picture.
+    paragraphs = [paragraph.text for paragraph in docx.Document(io.BytesIO(files["docx"])).paragraphs]
+    assert "Bản đồ các xã theo số tiêu chí đạt năm 2021" in paragraphs
+    assert "Chưa có ranh giới: Xã Năm, Xã Sáu." in paragraphs
 
 
 def test_a_boundary_belongs_to_its_map(world):
