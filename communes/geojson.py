@@ -45,7 +45,7 @@ def boundary_features(content: bytes, *, code_property: str = "") -> list[Bounda
     """The features of a GeoJSON file, or BoundaryFileError listing what is wrong with it."""
     try:
         data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: absurdly nested arrays
         raise BoundaryFileError([_("The file is not GeoJSON: it cannot be read as JSON text.")]) from error
     if (
         not isinstance(data, dict)

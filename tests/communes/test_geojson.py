@@ -52,6 +52,7 @@ def test_the_code_is_read_from_code_or_ma_or_the_property_staff_name():
     ("content", "message"),
     [
         (b"\x89PNG not json", "Tệp không phải GeoJSON: không đọc được như văn bản JSON."),
+        (b"[" * 100_000 + b"]" * 100_000, "Tệp không phải GeoJSON: không đọc được như văn bản JSON."),
         (b'{"type": "Feature"}', "Tệp không phải một FeatureCollection của GeoJSON."),
         (b"[1, 2]", "Tệp không phải một FeatureCollection của GeoJSON."),
         (collection(), "Tệp không có đối tượng nào."),
