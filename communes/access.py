@@ -41,6 +41,7 @@ class Action(StrEnum):
     ISSUE_REPORT = "issue_report"
     SEE_RENDER_JOB = "see_render_job"  # of a report's draft, its requester's alone
     EDIT_CRITERIA_SETS = "edit_criteria_sets"  # copy, edit, import and export the province's criteria sets
+    EDIT_BOUNDARIES = "edit_boundaries"  # upload the province's commune boundaries for the map
 
 
 TRANSITIONS = frozenset({Action.SUBMIT, Action.VERIFY, Action.APPROVE, Action.RETURN, Action.UNLOCK})
@@ -65,7 +66,7 @@ _OFFICE = frozenset(
     }
 )
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.PROVINCE_STAFF: _OFFICE | {Action.APPROVE, Action.UNLOCK, Action.EDIT_CRITERIA_SETS},
+    Role.PROVINCE_STAFF: _OFFICE | {Action.APPROVE, Action.UNLOCK, Action.EDIT_CRITERIA_SETS, Action.EDIT_BOUNDARIES},
     Role.DISTRICT_STAFF: _OFFICE | {Action.VERIFY},
     Role.COMMUNE_OFFICIAL: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.UPLOAD_EVIDENCE}),
     Role.LEADER: frozenset({Action.VIEW}),
@@ -178,12 +179,36 @@ def can_edit_criteria_set(user, province: AdministrativeUnit | None) -> bool:
     return can(user, Action.EDIT_CRITERIA_SETS, province)
 
 
-def criteria_set_provinces(user) -> list[AdministrativeUnit]:
-    """The provinces whose criteria sets the user edits (every province for administrators)."""
+def _provinces_for(user, action: Action) -> list[AdministrativeUnit]:
+    """The provinces the user may take `action` on (every province for administrators)."""
     if is_admin(user):
         return list(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).order_by("name"))
     provinces = [m.unit for m in memberships(user) if m.unit.level == AdministrativeUnit.Level.PROVINCE]
-    return [unit for unit in provinces if can(user, Action.EDIT_CRITERIA_SETS, unit)]
+    return [unit for unit in {unit.pk: unit for unit in provinces}.values() if can(user, action, unit)]
+
+
+def criteria_set_provinces(user) -> list[AdministrativeUnit]:
+    """The provinces whose criteria sets the user edits (every province for administrators)."""
+    return _provinces_for(user, Action.EDIT_CRITERIA_SETS)
+
+
+def boundary_provinces(user) -> list[AdministrativeUnit]:
+    """The provinces whose commune boundaries the user uploads: province staff's own (every one for
+    administrators)."""
+    return _provinces_for(user, Action.EDIT_BOUNDARIES)
+
+
+def boundary_upload_for_user_or_404(user, uploads: QuerySet[M], upload_id: int) -> M:
+    """A boundary file waiting for confirmation: its uploader's alone (and administrators'), while they may
+    still upload the province's boundaries."""
+    return object_for_user_or_404(
+        user,
+        uploads.select_related("province"),
+        upload_id,
+        action=Action.EDIT_BOUNDARIES,
+        unit_of=lambda upload: upload.province,
+        owner_of=lambda upload: upload.user_id,
+    )
 
 
 def visible_criteria_sets(user, sets: QuerySet[M]) -> QuerySet[M]:

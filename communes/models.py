@@ -288,3 +288,85 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.username}"
+
+
+class UnitBoundary(models.Model):
+    """A unit's outline for the map, in lon/lat (a GeoJSON MultiPolygon, simplified: `communes.geojson`).
+
+    A replaced outline is kept, with who replaced it and when: the current one is the row without
+    `replaced_at`. Boundaries belong to a unit, so a year's map draws the units of its own map.
+    """
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="boundaries"
+    )
+    geometry = models.JSONField(_("geometry"))
+    source_file = models.CharField(_("source file"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("unit boundary")
+        verbose_name_plural = _("unit boundaries")
+        ordering = ["unit__code", "-at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(replaced_at__isnull=True), name="unit_boundary_one_current"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.source_file}"
+
+
+class BoundaryUpload(models.Model):
+    """A boundary file checked and waiting for confirmation: its features as read (nothing is on the map yet)."""
+
+    class Map(models.TextChoices):
+        BEFORE_REFORM = "before", _("Map before 1/7/2025 (with districts)")
+        TWO_TIER = "two_tier", _("Map from 1/7/2025 (two tiers)")
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        APPLIED = "applied", _("Applied")
+
+    province = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    map = models.CharField(_("map"), max_length=10, choices=Map.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    code_property = models.CharField(_("code property"), max_length=60, blank=True)
+    # [{"code", "name", "geometry"}, …] in file order, as `communes.geojson.boundary_features` read them
+    features = models.JSONField(_("features"), default=list)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKED)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("boundary upload")
+        verbose_name_plural = _("boundary uploads")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} · {self.province}"
+
+    @property
+    def map_day(self) -> datetime.date:
+        """The day whose units the features are matched to: the last of the old map, or the first of the new."""
+        if self.map == self.Map.BEFORE_REFORM:
+            return TWO_TIER_MAP_START - datetime.timedelta(days=1)
+        return TWO_TIER_MAP_START

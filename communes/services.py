@@ -1,4 +1,4 @@
-"""Writes of the communes app: moving accounts onto the two-tier map of 1/7/2025."""
+"""Writes of the communes app: moving accounts onto the two-tier map of 1/7/2025, and the units' boundaries."""
 
 from dataclasses import dataclass
 
@@ -10,8 +10,15 @@ from django.utils.translation import gettext as _
 
 from communes import access
 from communes.audit import membership_created_record
-from communes.models import AdministrativeUnit, Membership, MembershipProposal
-from communes.selectors import district_successor_communes, memberships_on_closed_units, surviving_province
+from communes.geojson import boundary_features
+from communes.models import AdministrativeUnit, BoundaryUpload, Membership, MembershipProposal, UnitBoundary
+from communes.selectors import (
+    BoundaryMatch,
+    boundary_match,
+    district_successor_communes,
+    memberships_on_closed_units,
+    surviving_province,
+)
 from ntm_portal.models import ChangeRecord
 
 Level = AdministrativeUnit.Level
@@ -122,3 +129,50 @@ def membership_proposal_reject(*, user: AbstractBaseUser, proposal: MembershipPr
     proposal = _decide(user=user, proposal=proposal, status=Status.REJECTED)
     _record(user=user, proposal=proposal, comment=_("Membership proposal rejected."))
     return proposal
+
+
+def boundary_upload_check(
+    *,
+    province: AdministrativeUnit,
+    map_kind: str,
+    content: bytes,
+    file_name: str,
+    code_property: str,
+    actor: AbstractBaseUser,
+) -> BoundaryUpload:
+    """Read a GeoJSON file of the province's boundaries and keep its features for the preview; no unit's
+    outline changes until the upload is confirmed. A file with errors raises BoundaryFileError and is not kept.
+    """
+    if not access.can(actor, access.Action.EDIT_BOUNDARIES, province):
+        raise NotPermitted(_("Only the province's staff upload its commune boundaries."))
+    features = boundary_features(content, code_property=code_property)
+    return BoundaryUpload.objects.create(
+        province=province,
+        map=map_kind,
+        file_name=file_name[:255],
+        code_property=code_property,
+        features=[{"code": each.code, "name": each.name, "geometry": each.geometry} for each in features],
+        user=actor,
+    )
+
+
+@transaction.atomic
+def boundary_upload_apply(*, upload: BoundaryUpload, actor: AbstractBaseUser) -> BoundaryMatch:
+    """Give every matched unit the file's outline; the outline it replaces is kept, marked replaced by whom."""
+    upload = BoundaryUpload.objects.select_for_update().select_related("province").get(pk=upload.pk)
+    if upload.status != BoundaryUpload.Status.CHECKED:
+        raise AlreadyDecided(_("This file has already been applied."))
+    if not access.can(actor, access.Action.EDIT_BOUNDARIES, upload.province):
+        raise NotPermitted(_("Only the province's staff upload its commune boundaries."))
+    match = boundary_match(upload)
+    now = timezone.now()
+    units = [unit for unit, _feature in match.matched]
+    UnitBoundary.objects.filter(unit__in=units, replaced_at__isnull=True).update(replaced_at=now, replaced_by=actor)
+    UnitBoundary.objects.bulk_create(
+        UnitBoundary(unit=unit, geometry=feature["geometry"], source_file=upload.file_name, uploaded_by=actor)
+        for unit, feature in match.matched
+    )
+    upload.status = BoundaryUpload.Status.APPLIED
+    upload.applied_at = now
+    upload.save(update_fields=["status", "applied_at"])
+    return match

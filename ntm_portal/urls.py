@@ -34,6 +34,7 @@ urlpatterns = [
     path("imports/<int:batch_id>/cancel/", views_import.import_cancel, name="import_cancel"),
     path("jobs/<int:job_id>/", views_jobs.download_job, name="download_job"),
     path("jobs/<int:job_id>/file/", views_jobs.download_job_file, name="download_job_file"),
+    path("", include("communes.urls")),
     path("", include("criteria.urls")),
     path("", include("funding.urls")),
     path("", include("reports.urls")),

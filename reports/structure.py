@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reports import charts, wording
+from reports import charts, map_svg, wording
 from reports.document import Block, Chart, Document, Header, Heading, Paragraph
 from reports.figures import ReportFigures
 from reports.models import Report
@@ -56,6 +56,20 @@ def criteria_charts(figures: ReportFigures) -> list[Block]:
     ]
 
 
+def map_chart(figures: ReportFigures) -> list[Block]:
+    """The communes coloured by criteria met, when the year's communes have boundaries; nothing otherwise."""
+    if figures.map is None:
+        return []
+    missing = figures.map.without_boundary
+    return [
+        Chart(
+            title=f"Bản đồ các xã theo số tiêu chí đạt năm {figures.year}",
+            svg=map_svg.communes_map_svg(figures.map, bands=figures.partition, criteria=figures.criteria_count),
+            caption=f"Chưa có ranh giới: {', '.join(missing)}." if missing else "",
+        )
+    ]
+
+
 def _years(run) -> str:
     return f"năm {run[0].year}" if len(run) == 1 else f"{run[0].year}-{run[-1].year}"
 
@@ -93,7 +107,7 @@ ANNUAL = (
             Section("a)", "Kết quả đạt chuẩn xã nông thôn mới", computed=RECOGNITION),
             Section("b)", "Kết quả đạt bình quân tiêu chí", computed=(wording.average_blocks,)),
             Section("c)", "Kết quả thực hiện Bộ tiêu chí quốc gia về xã nông thôn mới",
-                    computed=(wording.criteria_blocks, criteria_charts, wording.evidence_blocks)),
+                    computed=(wording.criteria_blocks, criteria_charts, map_chart, wording.evidence_blocks)),
         )),
     )),
     Section("II.", "Đánh giá chung", children=(
@@ -116,7 +130,7 @@ PHASE = (
             Section("a)", "Kết quả đạt chuẩn xã nông thôn mới", computed=RECOGNITION),
             Section("b)", "Kết quả đạt bình quân tiêu chí", computed=(wording.average_blocks,)),
             Section("c)", "Kết quả theo từng tiêu chí",
-                    computed=(wording.criteria_blocks, criteria_charts, wording.evidence_blocks)),
+                    computed=(wording.criteria_blocks, criteria_charts, map_chart, wording.evidence_blocks)),
         )),
     )),
     Section("II.", "Đánh giá chung", children=(

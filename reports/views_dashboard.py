@@ -1,4 +1,4 @@
-"""The leaders' dashboard: the headline figures of their scope, the charts, the latest issued report."""
+"""The leaders' dashboard: the headline figures of their scope, the charts and the map, the latest issued report."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +9,7 @@ from criteria import selectors
 from reports.figures import report_figures
 from reports.models import ReportFile
 from reports.selectors import latest_issued_report
-from reports.structure import criteria_charts, funding_chart
+from reports.structure import criteria_charts, funding_chart, map_chart
 
 
 @login_required
@@ -36,6 +36,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "ntm": figures.tier("ntm"),
             "charts": [*criteria_charts(figures), *funding_chart(figures)],
+            "map": next(iter(map_chart(figures)), None),
+            "map_rows": [
+                (commune.name, commune.met, figures.band_of(commune.met))
+                for commune in (figures.map.communes if figures.map else ())
+            ],
+            "boundaries_link": bool(access.boundary_provinces(request.user)),
             "latest": latest,
             "files": sorted(files),
         },

@@ -37,11 +37,13 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import path, reverse
 
+from communes.models import BoundaryUpload
 from criteria import forms_sets
 from criteria.models import CriteriaSet, Criterion, Evidence, Indicator
 from ntm_portal.models import ImportBatch
 from reports.forms import ReportEditForm
 from reports.models import RenderJob, Report
+from tests.boundary_files import squares
 from tests.criteria.test_criteria_sets import SOURCE
 from tests.criteria.test_views_sets import threshold_post
 from tests.url_matrix_world import (
@@ -272,6 +274,56 @@ leader                404
 admin                 302+
 other_province_staff  302+
 other_official        404
+""")
+# Commune boundaries: province staff upload their own province's (administrators any province's).
+BOUNDARY_EDITORS = table("""
+                      page
+anonymous             login
+province_staff        200
+district_staff        404
+official_a            404
+official_b            404
+leader                404
+admin                 200
+other_province_staff  200
+other_official        404
+""")
+BOUNDARY_UPLOADED = table("""
+                      page
+anonymous             login
+province_staff        302+
+district_staff        404
+official_a            404
+official_b            404
+leader                404
+admin                 302+
+other_province_staff  302+
+other_official        404
+""")
+# A boundary file waiting for confirmation: its uploader's alone, and the administrators'.
+BOUNDARY_FILE_SEEN = table("""
+                      P     F
+anonymous             login login
+province_staff        200   404
+district_staff        404   404
+official_a            404   404
+official_b            404   404
+leader                404   404
+admin                 200   200
+other_province_staff  404   200
+other_official        404   404
+""")
+BOUNDARY_FILE_CONFIRMED = table("""
+                      P     F
+anonymous             login login
+province_staff        302+  404
+district_staff        404   404
+official_a            404   404
+official_b            404   404
+leader                404   404
+admin                 302+  302+
+other_province_staff  404   302+
+other_official        404   404
 """)
 # ?unit= of the grid and its export: provinces and districts in scope (a commune is no grid).
 GRID_UNITS = table("""
@@ -614,6 +666,20 @@ def batch_status(mw, target):
     return ImportBatch.objects.get(pk=mw.batches[target].pk).status
 
 
+def boundary_body(mw, target, role):
+    unit = mw.world.other_commune if role.startswith("other_") else mw.world.commune_a
+    return {"province": mw.user_province(role).pk, "map": "before", "code_property": "",
+            "file": SimpleUploadedFile("ranh-gioi.geojson", squares([(unit.code, unit.name)]))}  # fmt: skip
+
+
+def boundary_url(name: str) -> Callable[[MatrixWorld, str], str]:
+    return lambda mw, target: reverse(name, kwargs={"upload_id": mw.boundary_uploads[target].pk})
+
+
+def boundary_upload_status(mw, target):
+    return BoundaryUpload.objects.get(pk=mw.boundary_uploads[target].pk).status
+
+
 def report_units(mw):
     return {"province": mw.world.province, "district": mw.world.district, "foreign": mw.world.other_province}
 
@@ -746,6 +812,13 @@ ROWS: list[Row] = [
         state=batch_status),
     Row("import_cancel", batch("import_cancel"), targets=OWNED, get=every("405"), post=BATCH_CONFIRMED,
         state=batch_status),
+    # Commune boundaries for the map.
+    Row("communes:boundaries", page("communes:boundaries"), get=BOUNDARY_EDITORS, post=BOUNDARY_UPLOADED,
+        body=boundary_body, state=lambda mw, target: BoundaryUpload.objects.count()),
+    Row("communes:boundary_upload", boundary_url("communes:boundary_upload"), targets=("P", "F"),
+        get=BOUNDARY_FILE_SEEN, post=BOUNDARY_FILE_SEEN),
+    Row("communes:boundary_confirm", boundary_url("communes:boundary_confirm"), targets=("P", "F"),
+        get=every("405"), post=BOUNDARY_FILE_CONFIRMED, state=boundary_upload_status),
     # Funding, the dashboard, reports and their files.
     Row("funding:summary", with_unit("funding:summary"), targets=UNITS_ASKED, get=SCOPE_UNITS, post=SCOPE_UNITS),
     Row("reports:dashboard", with_unit("reports:dashboard"), targets=UNITS_ASKED, get=SCOPE_UNITS,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from communes.models import Membership, MembershipProposal
+from communes.services import boundary_upload_check
 from criteria.models import (
     Assessment,
     CriteriaSet,
@@ -35,6 +36,7 @@ from ntm_portal import importing
 from ntm_portal.models import DownloadJob, ImportBatch
 from reports.models import RenderJob, Report, ReportFile
 from reports.services import report_create
+from tests.boundary_files import squares
 from tests.personas import PASSWORD, World, build_world
 from tests.test_import_page import ALL_MET, results_workbook
 
@@ -54,6 +56,8 @@ class MatrixWorld:
     batches: dict  # "P", "D", "F" → an upload of the province staff, district staff, Bắc Kạn staff
     sets: dict  # "national", "own" (Cao Bằng's), "foreign" (Bắc Kạn's) → CriteriaSet
     downloads: dict = dataclass_field(default_factory=dict)  # "P", "D", "F" → a finished export job of each author
+    # "P", "F" → a boundary file waiting for confirmation, of the province staff and of Bắc Kạn staff
+    boundary_uploads: dict = dataclass_field(default_factory=dict)
 
     @property
     def users(self) -> dict:
@@ -153,7 +157,19 @@ def build_matrix_world() -> MatrixWorld:
         )
         for key, (author, _unit) in authors.items()
     }  # fmt: skip
-    return MatrixWorld(world, communes, assessments, evidence, reports, jobs, batches, sets, downloads)
+    boundary_uploads = {
+        key: boundary_upload_check(
+            province=province, map_kind="before", content=squares([(unit.code, unit.name)]),
+            file_name="ranh-gioi.geojson", code_property="", actor=users[author],
+        )
+        for key, author, province, unit in (
+            ("P", "province_staff", world.province, world.commune_a),
+            ("F", "other_province_staff", world.other_province, world.other_commune),
+        )
+    }  # fmt: skip
+    return MatrixWorld(
+        world, communes, assessments, evidence, reports, jobs, batches, sets, downloads, boundary_uploads
+    )
 
 
 def first_criterion(criteria_set: CriteriaSet) -> Criterion:

@@ -224,6 +224,28 @@ class YearSummary:
     def band(self, key: str) -> BandFigures | None:
         return next((band for band in self.bands if band.key == key), None)
 
+    def band_of(self, met: int) -> BandFigures | None:
+        """The band of the partition (not an extra line) a commune meeting `met` criteria falls in."""
+        return next((band for band in self.bands if not band.extra and band.low <= met <= band.high), None)
+
+
+@dataclass(frozen=True)
+class MapCommune:
+    """A programme commune on the map: its outline in lon/lat (every ring of every polygon) and its count."""
+
+    unit_id: int
+    name: str
+    met: int
+    rings: tuple[tuple[tuple[Decimal, Decimal], ...], ...]
+
+
+@dataclass(frozen=True)
+class MapFigures:
+    """The communes of the year that have a boundary, with the criteria each meets as the report counts them."""
+
+    communes: tuple[MapCommune, ...]  # in the order of the year's communes
+    without_boundary: tuple[str, ...]  # names of the year's programme communes that have none
+
 
 @dataclass(frozen=True)
 class ReportFigures(YearSummary):
@@ -247,6 +269,7 @@ class ReportFigures(YearSummary):
     matrix: MatrixFigures | None  # Biểu 01, when the appendix was asked for
     earlier: tuple[YearSummary, ...]  # earlier years for Biểu 03's TH columns, oldest first
     segments: tuple[SetSegment, ...] = ()  # the period's runs of years on one set, oldest first
+    map: MapFigures | None = None  # None when no commune of the year has a boundary
 
     @property
     def crosses_scales(self) -> bool:

@@ -5,6 +5,7 @@ from collections import Counter
 from decimal import Decimal
 
 from communes.models import AdministrativeUnit
+from communes.selectors import current_boundaries
 from criteria import selectors
 from criteria.bands import ALL_MET
 from criteria.models import CriteriaSet, Tier
@@ -17,6 +18,8 @@ from reports.figures.data import (
     DistrictFigures,
     EvidenceFigures,
     LostCriteria,
+    MapCommune,
+    MapFigures,
     MatrixColumn,
     MatrixFigures,
     MatrixGroup,
@@ -75,6 +78,7 @@ def report_figures(*, unit: AdministrativeUnit, year: int, start: int | None = N
         matrix=matrix_figures(selectors.grid_of(now)) if appendix else None,
         earlier=_earlier(unit, start=start, year=year) if appendix else (),
         segments=_segments(history, start=start),
+        map=_map(now),
     )
 
 
@@ -225,6 +229,30 @@ def _segments(history: tuple[selectors.YearHistory, ...], *, start: int) -> tupl
             recognised=run[-1].recognised,
         )
         for run in runs
+    )
+
+
+def _map(results: YearResults) -> MapFigures | None:
+    """The year's communes on the map, each with the count the report prints; None when none has a boundary."""
+    outlines = current_boundaries(commune.unit_id for commune in results.communes)
+    if not outlines:
+        return None
+    return MapFigures(
+        communes=tuple(
+            MapCommune(
+                unit_id=commune.unit_id,
+                name=commune.name,
+                met=commune.met,
+                rings=tuple(
+                    tuple((Decimal(str(lon)), Decimal(str(lat))) for lon, lat in ring)
+                    for polygon in outlines[commune.unit_id]["coordinates"]
+                    for ring in polygon
+                ),
+            )
+            for commune in results.communes
+            if commune.unit_id in outlines
+        ),
+        without_boundary=tuple(commune.name for commune in results.communes if commune.unit_id not in outlines),
     )
 
 
