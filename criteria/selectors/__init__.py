@@ -58,7 +58,10 @@ from criteria.selectors.recognitions import (
     lost_criteria,
     period_recognitions,
     planned_average,
+    recognition_history,
     recognitions_held,
+    tiers_of_year,
+    unit_recognitions,
     year_targets,
 )
 from criteria.selectors.results import (
@@ -141,6 +144,7 @@ __all__ = [
     "programme_communes",
     "programme_communes_on",
     "programme_communes_under",
+    "recognition_history",
     "recognitions_held",
     "results_grid",
     "results_history",
@@ -149,7 +153,9 @@ __all__ = [
     "set_in_force",
     "set_spec",
     "summary_results",
+    "tiers_of_year",
     "unit_area_key",
+    "unit_recognitions",
     "unproven_count",
     "year_results",
     "year_targets",
