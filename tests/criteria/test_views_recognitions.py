@@ -1,0 +1,199 @@
+"""Recognitions and targets through real requests: the pages people use, their Vietnamese messages, the
+confirmation before a withdrawal, and the counts the dashboard and the report figures give afterwards."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from criteria.models import Recognition, Target, Tier
+from ntm_portal.models import ChangeRecord
+from reports.figures import report_figures
+from tests.criteria.test_recognitions import decision_pdf
+from tests.personas import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2021
+
+
+def login(client, who):
+    client.login(username=who, password=PASSWORD)
+    return client
+
+
+def recognitions_url(world, unit=None):
+    return reverse("criteria:recognitions", kwargs={"unit_id": (unit or world.commune_a).pk, "year": YEAR})
+
+
+def decision(**fields):
+    return {
+        "tier": "ntm",
+        "year": YEAR,
+        "decision_number": "2850/QĐ-UBND",
+        "decision_date": "31/12/2021",
+        "signer": "Phó Chủ tịch UBND tỉnh",
+        "note": "",
+        **fields,
+    }
+
+
+def dashboard_recognised(client, world) -> str:
+    page = client.get(reverse("reports:dashboard"), {"unit": world.province.pk, "year": YEAR}).content.decode()
+    return re.search(r'data-figure="recognised">(\d+)', page).group(1)
+
+
+def test_a_recognition_recorded_in_the_browser_counts_on_the_dashboard_and_in_the_report(client, world):
+    login(client, "province_staff")
+    held = report_figures(unit=world.province, year=YEAR).tier("ntm").held
+    assert (dashboard_recognised(client, world), held) == ("0", 0)
+
+    response = client.post(recognitions_url(world), decision(decision_file=decision_pdf()))
+
+    assert response.status_code == 302
+    figures = report_figures(unit=world.province, year=YEAR)
+    assert (figures.tier("ntm").held, figures.tier("ntm").new_count) == (1, 1)
+    assert dashboard_recognised(client, world) == "1"
+    page = client.get(recognitions_url(world)).content.decode()
+    assert "quyet-dinh-2850.pdf" in page and "2850/QĐ-UBND" in page
+
+
+def test_the_commune_page_links_to_its_recognitions(client, world):
+    page = login(client, "leader").get(
+        reverse("criteria:commune", kwargs={"unit_id": world.commune_a.pk, "year": YEAR})
+    )
+    assert recognitions_url(world) in page.content.decode()
+
+
+def test_readers_see_recognitions_without_the_form(client, world):
+    recognition = Recognition.objects.create(
+        unit=world.commune_a,
+        tier=Tier.NTM,
+        year=YEAR,
+        decision_number="46/QĐ-UBND",
+        decision_date=datetime.date(2022, 1, 20),
+    )
+    edit = reverse("criteria:recognition_edit", kwargs={"recognition_id": recognition.pk})
+    for who in ("leader", "official_a", "district_staff"):
+        page = login(client, who).get(recognitions_url(world))
+        assert page.status_code == 200
+        content = page.content.decode()
+        assert "46/QĐ-UBND" in content
+        assert 'class="recognition-form"' not in content
+        assert edit not in content
+
+
+def test_a_future_decision_date_is_refused_in_vietnamese_and_nothing_is_written(client, world):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    response = login(client, "province_staff").post(
+        recognitions_url(world), decision(decision_date=tomorrow.strftime("%d/%m/%Y"), decision_file=decision_pdf())
+    )
+    assert response.status_code == 400
+    assert "Ngày quyết định không được ở tương lai." in response.content.decode()
+    assert not Recognition.objects.exists()
+
+
+def test_a_missing_number_is_refused_in_vietnamese(client, world):
+    response = login(client, "province_staff").post(recognitions_url(world), decision(decision_number=""))
+    assert response.status_code == 400
+    assert "Trường này là bắt buộc." in response.content.decode()
+    assert not Recognition.objects.exists()
+
+
+def test_a_second_decision_of_the_same_tier_and_year_is_refused(client, world):
+    login(client, "province_staff").post(recognitions_url(world), decision())
+    response = client.post(recognitions_url(world), decision(decision_number="1/QĐ-UBND"))
+    assert response.status_code == 400
+    assert "đã có quyết định công nhận" in response.content.decode()
+    assert list(Recognition.objects.values_list("decision_number", flat=True)) == ["2850/QĐ-UBND"]
+
+
+def test_a_correction_through_the_form_is_shown_in_the_history(client, world):
+    login(client, "province_staff").post(recognitions_url(world), decision())
+    recognition = Recognition.objects.get()
+    url = reverse("criteria:recognition_edit", kwargs={"recognition_id": recognition.pk})
+    assert client.get(url).status_code == 200
+    response = client.post(url, decision(signer="Chủ tịch UBND tỉnh"))
+    assert response.status_code == 302
+    page = client.get(recognitions_url(world)).content.decode()
+    assert "Phó Chủ tịch UBND tỉnh → Chủ tịch UBND tỉnh" in page
+
+
+def test_withdrawing_asks_for_confirmation_first(client, world):
+    login(client, "province_staff").post(recognitions_url(world), decision())
+    recognition = Recognition.objects.get()
+    url = reverse("criteria:recognition_withdraw", kwargs={"recognition_id": recognition.pk})
+
+    asked = client.get(url)
+    assert asked.status_code == 200
+    assert "Thu hồi công nhận" in asked.content.decode()
+    recognition.refresh_from_db()
+    assert recognition.withdrawn_on is None
+
+    response = client.post(url, {"withdrawn_on": "04/05/2023", "withdrawal_decision": "90/QĐ-UBND"})
+    assert response.status_code == 302
+    recognition.refresh_from_db()
+    assert (recognition.withdrawn_on, recognition.withdrawal_decision) == (datetime.date(2023, 5, 4), "90/QĐ-UBND")
+    assert report_figures(unit=world.province, year=2023).tier("ntm").held == 0
+    assert "Thu hồi ngày 04/05/2023" in client.get(recognitions_url(world)).content.decode()
+
+
+@pytest.mark.parametrize("who", ["district_staff", "official_a", "leader"])
+def test_others_cannot_record_correct_or_withdraw(client, world, who):
+    recognition = Recognition.objects.create(
+        unit=world.commune_a,
+        tier=Tier.NTM,
+        year=YEAR,
+        decision_number="46/QĐ-UBND",
+        decision_date=datetime.date(2022, 1, 20),
+    )
+    login(client, who)
+    assert client.post(recognitions_url(world), decision(tier="ntm_nang_cao")).status_code == 404
+    edit = reverse("criteria:recognition_edit", kwargs={"recognition_id": recognition.pk})
+    withdraw = reverse("criteria:recognition_withdraw", kwargs={"recognition_id": recognition.pk})
+    assert client.post(edit, decision()).status_code == 404
+    assert client.post(withdraw, {"withdrawn_on": "04/05/2023", "withdrawal_decision": "9"}).status_code == 404
+    assert Recognition.objects.count() == 1
+    assert not ChangeRecord.objects.filter(action="recognition").exists()
+
+
+def targets_url(world, year=2022, unit=None):
+    return reverse("criteria:targets", kwargs={"unit_id": (unit or world.province).pk, "year": year})
+
+
+def test_targets_set_on_the_province_page_reach_the_report_plan(client, world):
+    login(client, "province_staff")
+    assert client.get(targets_url(world)).status_code == 200
+    response = client.post(
+        targets_url(world),
+        {"average": "16", "source_decision": "QĐ 867/QĐ-UBND", "ntm": [world.commune_a.pk, world.commune_b.pk]},
+    )
+    assert response.status_code == 302
+    plan = report_figures(unit=world.province, year=2021).plan  # the report of a year plans the next
+    assert (plan.year, plan.average, plan.new["ntm"]) == (2022, 16, 2)
+    assert report_figures(unit=world.province, year=2022).planned_average == 16
+    page = client.get(targets_url(world)).content.decode()
+    assert "Xã Hưng Đạo, Xã Đức Long" in page  # the history
+
+
+def test_an_average_above_the_criteria_is_refused_in_vietnamese(client, world):
+    response = login(client, "province_staff").post(targets_url(world), {"average": "25", "source_decision": ""})
+    assert response.status_code == 400
+    assert "từ 0 đến 19 tiêu chí" in response.content.decode()
+    assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["district_staff", "leader"])
+def test_readers_see_targets_but_cannot_set_them(client, world, who):
+    login(client, who)
+    unit = world.district if who == "district_staff" else world.province
+    page = client.get(targets_url(world, unit=unit))
+    assert page.status_code == 200
+    assert 'class="targets-form"' not in page.content.decode()
+    assert client.post(targets_url(world, unit=unit), {"average": "12"}).status_code == 404
+    assert not Target.objects.exists()
+
+
+def test_a_commune_has_no_targets_page(client, world):
+    assert login(client, "province_staff").get(targets_url(world, unit=world.commune_a)).status_code == 404
