@@ -54,6 +54,7 @@ class MatrixWorld:
     batches: dict  # "P", "D", "F" → an upload of the province staff, district staff, Bắc Kạn staff
     sets: dict  # "national", "own" (Cao Bằng's), "foreign" (Bắc Kạn's) → CriteriaSet
     downloads: dict = dataclass_field(default_factory=dict)  # "P", "D", "F" → a finished export job of each author
+    recognitions: dict = dataclass_field(default_factory=dict)  # "A", "B", "foreign" → an NTM recognition of YEAR
 
     @property
     def users(self) -> dict:
@@ -153,7 +154,13 @@ def build_matrix_world() -> MatrixWorld:
         )
         for key, (author, _unit) in authors.items()
     }  # fmt: skip
-    return MatrixWorld(world, communes, assessments, evidence, reports, jobs, batches, sets, downloads)
+    recognitions = {"A": Recognition.objects.get(unit=world.commune_a)}  # the admin's row, below
+    for key in ("B", "foreign"):
+        recognitions[key] = Recognition.objects.create(
+            unit=communes[key], tier=Tier.NTM, year=YEAR, decision_number=f"12{key}/QĐ-UBND",
+            decision_date=datetime.date(YEAR, 12, 28),
+        )  # fmt: skip
+    return MatrixWorld(world, communes, assessments, evidence, reports, jobs, batches, sets, downloads, recognitions)
 
 
 def first_criterion(criteria_set: CriteriaSet) -> Criterion:
