@@ -33,7 +33,7 @@ def test_record_a_recognition_with_its_decision_file(page, live_server, tmp_path
     page.fill("#id_signer", "Phó Chủ tịch UBND tỉnh")
     page.set_input_files("#id_decision_file", str(decision))
     page.click(".recognition-form button[type=submit]")
-    page.wait_for_selector(".recognition-row:has-text(\"2100/QĐ-UBND\")")
+    page.wait_for_selector('.recognition-row:has-text("2100/QĐ-UBND")')
 
     row = page.locator(".recognition-row", has_text="2100/QĐ-UBND")
     assert "Quyết định công nhận NTM nâng cao.pdf" in row.inner_text()
