@@ -197,3 +197,37 @@ def test_readers_see_targets_but_cannot_set_them(client, world, who):
 
 def test_a_commune_has_no_targets_page(client, world):
     assert login(client, "province_staff").get(targets_url(world, unit=world.commune_a)).status_code == 404
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("year", ["99999", "1800", "0", HUGE])
+def test_targets_of_a_year_outside_the_sets_are_not_found(client, world, year):
+    path = targets_url(world).replace("/2022/", f"/{year}/")
+    assert login(client, "province_staff").get(path).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["criteria:recognition_edit", "criteria:recognition_withdraw"])
+def test_a_recognition_id_beyond_the_database_range_is_not_found(client, world, name):
+    path = reverse(name, kwargs={"recognition_id": 1}).replace("/1/", f"/{HUGE}/")
+    assert login(client, "province_staff").get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "written"),
+    [("year", "99999"), ("year", HUGE), ("year", "2024.5"), ("year", "32000"), ("decision_date", "31/02/2021")],
+)
+def test_hostile_recognition_fields_are_refused_in_vietnamese(client, world, field, written):
+    response = login(client, "province_staff").post(recognitions_url(world), decision(**{field: written}))
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.content.decode()
+    assert not Recognition.objects.exists()
+
+
+@pytest.mark.parametrize("written", [HUGE, "1e309", "-5", "abc", "16.5"])
+def test_hostile_averages_are_refused(client, world, written):
+    response = login(client, "province_staff").post(targets_url(world), {"average": written, "source_decision": ""})
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.content.decode()
+    assert not Target.objects.exists()
