@@ -44,10 +44,16 @@ def dashboard_recognised(client, world) -> str:
     return re.search(r'data-figure="recognised">(\d+)', page).group(1)
 
 
-def test_a_recognition_recorded_in_the_browser_counts_on_the_dashboard_and_in_the_report(client, world):
+def grid_tiers(client, world) -> int:
+    """Rows of the results grid showing the NTM tier."""
+    grid = client.get(reverse("criteria:grid"), {"unit": world.province.pk, "year": YEAR}).content.decode()
+    return grid.count("<td>Nông thôn mới</td>")
+
+
+def test_a_recognition_recorded_in_the_browser_counts_on_the_dashboard_the_grid_and_in_the_report(client, world):
     login(client, "province_staff")
     held = report_figures(unit=world.province, year=YEAR).tier("ntm").held
-    assert (dashboard_recognised(client, world), held) == ("0", 0)
+    assert (dashboard_recognised(client, world), held, grid_tiers(client, world)) == ("0", 0, 0)
 
     response = client.post(recognitions_url(world), decision(decision_file=decision_pdf()))
 
@@ -55,6 +61,7 @@ def test_a_recognition_recorded_in_the_browser_counts_on_the_dashboard_and_in_th
     figures = report_figures(unit=world.province, year=YEAR)
     assert (figures.tier("ntm").held, figures.tier("ntm").new_count) == (1, 1)
     assert dashboard_recognised(client, world) == "1"
+    assert grid_tiers(client, world) == 1
     page = client.get(recognitions_url(world)).content.decode()
     assert "quyet-dinh-2850.pdf" in page and "2850/QĐ-UBND" in page
 
