@@ -12,7 +12,13 @@ from communes.models import AdministrativeUnit
 from criteria.forms_recognitions import RecognitionForm, TargetsForm, WithdrawalForm
 from criteria.models import Recognition
 from criteria.selectors import programme_communes, recognition_history, unit_recognitions
-from criteria.selectors.targets import commune_targets, targets_criteria_count, targets_history, year_targets_of
+from criteria.selectors.targets import (
+    commune_own_targets,
+    commune_targets,
+    targets_criteria_count,
+    targets_history,
+    year_targets_of,
+)
 from criteria.services import AssessmentError
 from criteria.services.recognitions import recognition_record, recognition_update, recognition_withdraw
 from criteria.services.targets import targets_set
@@ -54,6 +60,7 @@ def recognition_list(request: HttpRequest, unit_id: int, year: int) -> HttpRespo
             "page": page,
             "recognitions": unit_recognitions(unit=page.unit),
             "history": recognition_history(unit=page.unit),
+            "targets": commune_own_targets(unit=page.unit),
             "form": form,
             "can_record": can_record,
         },

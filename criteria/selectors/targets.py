@@ -26,6 +26,11 @@ def commune_targets(*, unit: AdministrativeUnit, year: int) -> QuerySet[Target]:
     return Target.objects.filter(unit__in=communes, year=year, tier__in=tiers_of_year(year)).order_by("unit__name")
 
 
+def commune_own_targets(*, unit: AdministrativeUnit) -> QuerySet[Target]:
+    """The tiers a commune is planned to reach, year by year (set on its province's or district's targets)."""
+    return Target.objects.filter(unit=unit).exclude(tier="").order_by("-year")
+
+
 def unit_average_target(*, unit: AdministrativeUnit, year: int) -> Target | None:
     return Target.objects.filter(unit=unit, year=year, tier="").first()
 

@@ -182,6 +182,8 @@ def test_targets_set_on_the_province_page_reach_the_report_plan(client, world):
     assert report_figures(unit=world.province, year=2022).planned_average == 16
     page = client.get(targets_url(world)).content.decode()
     assert "Xã Hưng Đạo, Xã Đức Long" in page  # the history
+    commune_page = client.get(recognitions_url(world)).content.decode()
+    assert re.search(r"<td>2022</td><td>Nông thôn mới</td><td>QĐ 867/QĐ-UBND</td>", commune_page)
 
 
 def test_an_average_above_the_criteria_is_refused_in_vietnamese(client, world):
