@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from criteria.models import Recognition, Target, Tier
@@ -240,3 +242,26 @@ def test_hostile_averages_are_refused(client, world, written):
     assert response.status_code == 400
     assert 'class="field-error"' in response.content.decode()
     assert not Target.objects.exists()
+
+
+def queries_of(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_pages_read_a_fixed_number_of_queries_whatever_they_list(client, world):
+    login(client, "province_staff")
+    client.post(recognitions_url(world), decision(decision_file=decision_pdf()))
+    client.post(targets_url(world), {"average": "15", "ntm": [world.commune_a.pk]})
+    few = queries_of(client, recognitions_url(world)), queries_of(client, targets_url(world))
+    for year, tier in ((2022, "ntm_nang_cao"), (2023, "ntm_kieu_mau"), (2024, "ntm_nang_cao")):
+        client.post(
+            recognitions_url(world),
+            decision(tier=tier, year=year, decision_date=f"20/12/{year}", decision_file=decision_pdf(f"qd-{year}.pdf")),
+        )
+    client.post(
+        targets_url(world), {"average": "16", "ntm": [world.commune_a.pk], "ntm_nang_cao": [world.commune_b.pk]}
+    )
+    assert Recognition.objects.filter(decision_file__isnull=False).count() == 4
+    assert (queries_of(client, recognitions_url(world)), queries_of(client, targets_url(world))) == few
