@@ -265,3 +265,8 @@ def test_the_pages_read_a_fixed_number_of_queries_whatever_they_list(client, wor
     )
     assert Recognition.objects.filter(decision_file__isnull=False).count() == 4
     assert (queries_of(client, recognitions_url(world)), queries_of(client, targets_url(world))) == few
+
+
+def test_the_dashboard_links_to_the_targets_of_its_year(client, world):
+    page = login(client, "leader").get(reverse("reports:dashboard"), {"unit": world.province.pk, "year": YEAR})
+    assert targets_url(world, year=YEAR) in page.content.decode()
