@@ -42,6 +42,8 @@ class Action(StrEnum):
     SEE_RENDER_JOB = "see_render_job"  # of a report's draft, its requester's alone
     EDIT_CRITERIA_SETS = "edit_criteria_sets"  # copy, edit, import and export the province's criteria sets
     EDIT_BOUNDARIES = "edit_boundaries"  # upload the province's commune boundaries for the map
+    RECORD_RECOGNITIONS = "record_recognitions"  # record, correct and withdraw recognition decisions
+    SET_TARGETS = "set_targets"  # the yearly targets of a province or district and its communes
 
 
 TRANSITIONS = frozenset({Action.SUBMIT, Action.VERIFY, Action.APPROVE, Action.RETURN, Action.UNLOCK})
@@ -65,8 +67,13 @@ _OFFICE = frozenset(
         Action.SEE_RENDER_JOB,
     }
 )
+# Recognitions and targets are decisions of the province's people's committee, recorded by its office;
+# district offices and communes read them.
+_PROVINCE_DECISIONS = frozenset({Action.RECORD_RECOGNITIONS, Action.SET_TARGETS})
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.PROVINCE_STAFF: _OFFICE | {Action.APPROVE, Action.UNLOCK, Action.EDIT_CRITERIA_SETS, Action.EDIT_BOUNDARIES},
+    Role.PROVINCE_STAFF: _OFFICE
+    | _PROVINCE_DECISIONS
+    | {Action.APPROVE, Action.UNLOCK, Action.EDIT_CRITERIA_SETS, Action.EDIT_BOUNDARIES},
     Role.DISTRICT_STAFF: _OFFICE | {Action.VERIFY},
     Role.COMMUNE_OFFICIAL: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.UPLOAD_EVIDENCE}),
     Role.LEADER: frozenset({Action.VIEW}),
@@ -169,6 +176,25 @@ def can_write_reports(user, unit: AdministrativeUnit) -> bool:
 
 def can_issue_reports(user, unit: AdministrativeUnit) -> bool:
     return can(user, Action.ISSUE_REPORT, unit)
+
+
+def can_record_recognitions(user, unit: AdministrativeUnit) -> bool:
+    return can(user, Action.RECORD_RECOGNITIONS, unit)
+
+
+def can_set_targets(user, unit: AdministrativeUnit) -> bool:
+    return can(user, Action.SET_TARGETS, unit)
+
+
+def recognition_for_user_or_404(user, recognitions: QuerySet[M], recognition_id: int) -> M:
+    """A recognition (of `recognitions`, the caller's queryset) of a unit where the user records them."""
+    return object_for_user_or_404(
+        user,
+        recognitions.select_related("unit__parent__parent"),
+        recognition_id,
+        action=Action.RECORD_RECOGNITIONS,
+        unit_of=lambda recognition: recognition.unit,
+    )
 
 
 def can_edit_criteria_set(user, province: AdministrativeUnit | None) -> bool:

@@ -263,6 +263,8 @@ class RecognitionAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
     list_select_related = ["unit"]
     search_fields = ["unit__name", "unit__code", "decision_number"]
     autocomplete_fields = ["unit"]
+    # The decision file is uploaded on the commune's recognitions page, through the checks of evidence.
+    readonly_fields = ["decision_file"]
 
 
 @admin.register(Target)

@@ -1,14 +1,17 @@
 """How evaluation terms read to a person: thresholds, the reason a threshold applies, why a result is unknown."""
 
+import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, CommuneGroup, Region
 from criteria.evaluation import NATIONAL, IndicatorOutcome, Reason, Status, ThresholdRule
-from criteria.models import CriteriaSet, Indicator
+from criteria.models import CriteriaSet, Indicator, Recognition, Tier
 
 COMPARISON_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 PART_LABELS = {"hop_ve_sinh": "nước hợp vệ sinh", "nuoc_sach": "nước sạch"}
@@ -116,6 +119,10 @@ def change_text(change) -> str:
             "old": _stored_value_text(change.old_value),
             "new": _stored_value_text(change.new_value),
         }
+    if change.action == "recognition":
+        return _recognition_change_text(change)
+    if change.action == "target":
+        return _target_change_text(change)
     if change.action == "result":
         return _("Criterion %(number)s: %(old)s → %(new)s") % {
             "number": change.target,
@@ -123,6 +130,41 @@ def change_text(change) -> str:
             "new": results.get(change.new_value, change.new_value),
         }
     return step_text(change.target)
+
+
+def _recognition_change_text(change) -> str:
+    if change.target == "recorded":
+        return _("Recognition recorded: %(recognition)s") % {"recognition": change.new_value}
+    if change.target == "decision_file":
+        return _("Decision file: %(name)s") % {"name": change.new_value}
+    try:
+        field = Recognition._meta.get_field(change.target)
+    except FieldDoesNotExist:
+        return change.target
+    old, new = (_decision_value_text(change.target, value) for value in (change.old_value, change.new_value))
+    return _("%(field)s: %(old)s → %(new)s") % {"field": capfirst(field.verbose_name), "old": old, "new": new}
+
+
+def _decision_value_text(name: str, value: str) -> str:
+    """Stored values read the way pages show them: tiers by name, dates as 25/11/2026, nothing as a dash."""
+    if not value:
+        return "—"
+    if name == "tier" and value in Tier.values:
+        return Tier(value).label
+    if name in ("decision_date", "withdrawn_on"):
+        return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    return value
+
+
+def _target_change_text(change) -> str:
+    year, _sep, part = change.target.partition(":")
+    values = {"year": year, "old": change.old_value or "—", "new": change.new_value or "—"}
+    if part == "average":
+        return _("Average criteria per commune to reach in %(year)s: %(old)s → %(new)s") % values
+    if part == "source":
+        return _("Source decision of the targets of %(year)s: %(old)s → %(new)s") % values
+    tier = Tier(part).label if part in Tier.values else part
+    return _("Communes planned for %(tier)s in %(year)s: %(old)s → %(new)s") % {**values, "tier": tier}
 
 
 def step_text(step: str) -> str:

@@ -27,6 +27,8 @@ class ChangeRecord(models.Model):
         EVIDENCE = "evidence", _("Evidence")
         CATALOGUE = "catalogue", _("Criteria set changed")
         ACCESS = "access", _("Access changed")
+        RECOGNITION = "recognition", _("Recognition")
+        TARGET = "target", _("Target")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -39,7 +39,7 @@ from django.urls import path, reverse
 
 from communes.models import BoundaryUpload
 from criteria import forms_sets
-from criteria.models import CriteriaSet, Criterion, Evidence, Indicator
+from criteria.models import CriteriaSet, Criterion, Evidence, Indicator, Recognition, Target
 from ntm_portal.models import ImportBatch
 from reports.forms import ReportEditForm
 from reports.models import RenderJob, Report
@@ -538,6 +538,67 @@ admin                 302+     302+  302+
 other_province_staff  404      404   302+
 other_official        404      404   404
 """)
+# Recognitions and targets: province staff record them (and administrators); whoever sees the unit reads.
+RECOGNITION_RECORDED = table("""
+                      A     B     district foreign
+anonymous             login login login    login
+province_staff        302+  302+  404      404
+district_staff        404   404   404      404
+official_a            404   404   404      404
+official_b            404   404   404      404
+leader                404   404   404      404
+admin                 302+  302+  404      302+
+other_province_staff  404   404   404      302+
+other_official        404   404   404      404
+""")
+RECOGNITION_ASKED = table("""
+                      A     B     foreign
+anonymous             login login login
+province_staff        200   200   404
+district_staff        404   404   404
+official_a            404   404   404
+official_b            404   404   404
+leader                404   404   404
+admin                 200   200   200
+other_province_staff  404   404   200
+other_official        404   404   404
+""")
+RECOGNITION_CHANGED = table("""
+                      A     B     foreign
+anonymous             login login login
+province_staff        302+  302+  404
+district_staff        404   404   404
+official_a            404   404   404
+official_b            404   404   404
+leader                404   404   404
+admin                 302+  302+  302+
+other_province_staff  404   404   302+
+other_official        404   404   404
+""")
+TARGETS_SEEN = table("""
+                      province district A     foreign
+anonymous             login    login    login login
+province_staff        200      200      404   404
+district_staff        404      200      404   404
+official_a            404      404      404   404
+official_b            404      404      404   404
+leader                200      200      404   404
+admin                 200      200      404   200
+other_province_staff  404      404      404   200
+other_official        404      404      404   404
+""")
+TARGETS_SET = table("""
+                      province district A     foreign
+anonymous             login    login    login login
+province_staff        302+     302+     404   404
+district_staff        404      404      404   404
+official_a            404      404      404   404
+official_b            404      404      404   404
+leader                404      404      404   404
+admin                 302+     302+     404   302+
+other_province_staff  404      404      404   302+
+other_official        404      404      404   404
+""")
 
 
 # ---------------------------------------------------------------- rows
@@ -596,6 +657,16 @@ def criteria_set(name: str, item: Callable[[CriteriaSet], dict] = lambda s: {}) 
     return lambda mw, target: reverse(name, kwargs={"set_id": mw.sets[target].pk, **item(mw.sets[target])})
 
 
+def recognition(name: str) -> Callable[[MatrixWorld, str], str]:
+    return lambda mw, target: reverse(name, kwargs={"recognition_id": mw.recognitions[target].pk})
+
+
+def unit_targets(mw: MatrixWorld, target: str) -> str:
+    units = {"province": mw.world.province, "district": mw.world.district, "A": mw.world.commune_a,
+             "foreign": mw.world.other_province}  # fmt: skip
+    return reverse("criteria:targets", kwargs={"unit_id": units[target].pk, "year": YEAR})
+
+
 def with_unit(name: str) -> Callable[[MatrixWorld, str], str]:
     """The page for the unit a target names in ?unit= ("page": none asked for)."""
 
@@ -609,6 +680,8 @@ def with_unit(name: str) -> Callable[[MatrixWorld, str], str]:
 
 
 COMMUNE_TARGETS = ("A", "B", "district", "foreign")
+RECOGNITIONS = ("A", "B", "foreign")
+TARGET_UNITS = ("province", "district", "A", "foreign")
 EVIDENCE_TARGETS = ("A", "B", "foreign", "A_deleted")
 LIVE_EVIDENCE = ("A", "B", "foreign")
 REJECTED_EVIDENCE = ("A_rejected", "B_rejected", "foreign_rejected")
@@ -660,6 +733,26 @@ def evidence_state(mw, target):
 
 def upload_body(mw, target, role):
     return {"files": png(), "title": "Ảnh nhà văn hoá", "document_number": "", "document_date": "", "issuer": ""}
+
+
+def recognition_body(mw, target, role):
+    return {"tier": "ntm_nang_cao", "year": YEAR, "decision_number": "77/QĐ-UBND", "decision_date": "20/12/2021",
+            "signer": "Chủ tịch UBND tỉnh", "note": "", "decision_file": png("quyet-dinh.png")}  # fmt: skip
+
+
+def recognition_edit_body(mw, target, role):
+    recognition = mw.recognitions[target]
+    return {"tier": recognition.tier, "year": recognition.year, "decision_number": recognition.decision_number,
+            "decision_date": recognition.decision_date.strftime("%d/%m/%Y"), "signer": "Chủ tịch (sửa)",
+            "note": ""}  # fmt: skip
+
+
+def recognition_state(mw, target):
+    return Recognition.objects.filter(pk=mw.recognitions[target].pk).values_list("signer", "withdrawn_on").get()
+
+
+def targets_state(mw, target):
+    return sorted(Target.objects.filter(year=YEAR).values_list("unit_id", "tier", "criteria_count"))
 
 
 def batch_status(mw, target):
@@ -785,6 +878,16 @@ ROWS: list[Row] = [
         post=ENTRY_SAVED, body=upload_body, state=evidence_count),
     Row("criteria:dossier", commune("criteria:dossier"), targets=COMMUNE_TARGETS, get=COMMUNE_SEEN,
         post=COMMUNE_SEEN),
+    # Recognition decisions of a commune and the yearly targets of a province or district.
+    Row("criteria:recognitions", commune("criteria:recognitions"), targets=COMMUNE_TARGETS, get=COMMUNE_SEEN,
+        post=RECOGNITION_RECORDED, body=recognition_body, state=lambda mw, target: Recognition.objects.count()),
+    Row("criteria:recognition_edit", recognition("criteria:recognition_edit"), targets=RECOGNITIONS,
+        get=RECOGNITION_ASKED, post=RECOGNITION_CHANGED, body=recognition_edit_body, state=recognition_state),
+    Row("criteria:recognition_withdraw", recognition("criteria:recognition_withdraw"), targets=RECOGNITIONS,
+        get=RECOGNITION_ASKED, post=RECOGNITION_CHANGED, state=recognition_state,
+        body=lambda mw, target, role: {"withdrawn_on": "04/05/2023", "withdrawal_decision": "90/QĐ-UBND"}),
+    Row("criteria:targets", unit_targets, targets=TARGET_UNITS, get=TARGETS_SEEN, post=TARGETS_SET,
+        state=targets_state, body=lambda mw, target, role: {"average": "15", "source_decision": "QĐ 867/QĐ-UBND"}),
     # Evidence files.
     Row("criteria:evidence_download", evidence("criteria:evidence_download"), targets=EVIDENCE_TARGETS,
         get=EVIDENCE_FILES, post=EVIDENCE_FILES),

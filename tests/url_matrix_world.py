@@ -58,6 +58,7 @@ class MatrixWorld:
     downloads: dict = dataclass_field(default_factory=dict)  # "P", "D", "F" → a finished export job of each author
     # "P", "F" → a boundary file waiting for confirmation, of the province staff and of Bắc Kạn staff
     boundary_uploads: dict = dataclass_field(default_factory=dict)
+    recognitions: dict = dataclass_field(default_factory=dict)  # "A", "B", "foreign" → an NTM recognition of YEAR
 
     @property
     def users(self) -> dict:
@@ -157,6 +158,12 @@ def build_matrix_world() -> MatrixWorld:
         )
         for key, (author, _unit) in authors.items()
     }  # fmt: skip
+    recognitions = {"A": Recognition.objects.get(unit=world.commune_a)}  # the admin's row, below
+    for key in ("B", "foreign"):
+        recognitions[key] = Recognition.objects.create(
+            unit=communes[key], tier=Tier.NTM, year=YEAR, decision_number=f"12{key}/QĐ-UBND",
+            decision_date=datetime.date(YEAR, 12, 28),
+        )  # fmt: skip
     boundary_uploads = {
         key: boundary_upload_check(
             province=province, map_kind="before", content=squares([(unit.code, unit.name)]),
@@ -168,7 +175,7 @@ def build_matrix_world() -> MatrixWorld:
         )
     }  # fmt: skip
     return MatrixWorld(
-        world, communes, assessments, evidence, reports, jobs, batches, sets, downloads, boundary_uploads
+        world, communes, assessments, evidence, reports, jobs, batches, sets, downloads, boundary_uploads, recognitions
     )
 
 

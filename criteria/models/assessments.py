@@ -153,6 +153,16 @@ class Recognition(models.Model):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_decision = models.CharField(_("withdrawal decision"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The scanned decision, kept as evidence of the commune's year so that it joins the recognition dossier
+    # and is checked like any other upload.
+    decision_file = models.ForeignKey(
+        "criteria.Evidence",
+        verbose_name=_("decision file"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("recognition")

@@ -65,7 +65,10 @@ from criteria.selectors.recognitions import (
     lost_criteria,
     period_recognitions,
     planned_average,
+    recognition_history,
     recognitions_held,
+    tiers_of_year,
+    unit_recognitions,
     year_targets,
 )
 from criteria.selectors.results import (
@@ -153,6 +156,7 @@ __all__ = [
     "programme_communes",
     "programme_communes_on",
     "programme_communes_under",
+    "recognition_history",
     "recognitions_held",
     "results_grid",
     "results_history",
@@ -161,7 +165,9 @@ __all__ = [
     "set_in_force",
     "set_spec",
     "summary_results",
+    "tiers_of_year",
     "unit_area_key",
+    "unit_recognitions",
     "unproven_count",
     "year_results",
     "year_targets",

@@ -4,15 +4,25 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Q, QuerySet, Value, When
 
 from communes.models import AdministrativeUnit
 from criteria.models import CriteriaSet, CriterionResult, Recognition, Target, Tier
+from ntm_portal.models import ChangeRecord
 
 # Highest first: a commune recognised NTM and later NTM nâng cao shows the latter. The reports count the
 # three tiers of 2016-2025 (TIERS); xã NTM hiện đại, the upper tier of 2026-2030, ranks above them all.
 TIER_RANK = {Tier.MODERN: 4, Tier.MODEL: 3, Tier.ADVANCED: 2, Tier.NTM: 1}
 TIERS = (Tier.NTM, Tier.ADVANCED, Tier.MODEL)
+# The programme of 2026-2030 (QĐ 51/2025/QĐ-TTg) has two commune tiers: xã NTM and xã NTM hiện đại.
+MODERN_PERIOD_START = 2026
+MODERN_TIERS = (Tier.NTM, Tier.MODERN)
+
+
+def tiers_of_year(year: int) -> tuple[str, ...]:
+    """The tiers a commune may be recognised for or aim at in `year`, lowest first."""
+    return MODERN_TIERS if year >= MODERN_PERIOD_START else TIERS
 
 
 def recognitions_held(*, year: int) -> QuerySet[Recognition]:
@@ -101,3 +111,17 @@ def lost_criteria(
     for name, parent, number in missing:
         lost.setdefault((name, parent), []).append(number)
     return [(name, parent, numbers) for (name, parent), numbers in lost.items()]
+
+
+def unit_recognitions(*, unit: AdministrativeUnit) -> QuerySet[Recognition]:
+    """Every recognition of the unit, withdrawn ones too, latest year first, with its decision file."""
+    return Recognition.objects.filter(unit=unit).select_related("decision_file").order_by("-year", "-decision_date")
+
+
+def recognition_history(*, unit: AdministrativeUnit, limit: int = 200) -> list[ChangeRecord]:
+    """What was recorded, corrected and withdrawn of the unit's recognitions, latest first."""
+    ids = list(Recognition.objects.filter(unit=unit).values_list("pk", flat=True))
+    changes = ChangeRecord.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Recognition), subject_id__in=ids
+    ).select_related("user")
+    return list(changes[:limit])

@@ -38,6 +38,8 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.SEE_RENDER_JOB: OFFICES,
     Action.EDIT_CRITERIA_SETS: {Role.PROVINCE_STAFF, Role.ADMIN},
     Action.EDIT_BOUNDARIES: {Role.PROVINCE_STAFF, Role.ADMIN},
+    Action.RECORD_RECOGNITIONS: {Role.PROVINCE_STAFF, Role.ADMIN},
+    Action.SET_TARGETS: {Role.PROVINCE_STAFF, Role.ADMIN},
 }
 
 # Where each role's member sits in the small map below.
