@@ -29,3 +29,22 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", nfc(value).replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return stripped.lower()
+
+
+# The common nouns official unit names start with, longest first ("Thị xã" before "Xã"). Decree 30/2020/NĐ-CP
+# (Phụ lục II) writes them in lower case inside a sentence ("trên địa bàn tỉnh Cao Bằng", "huyện Hoà An"),
+# except before a number or the name of a person ("Phường 1", "Thành phố Hồ Chí Minh").
+ADMINISTRATIVE_NOUNS = ("Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Huyện", "Quận", "Tỉnh", "Xã")
+_NAMED_AFTER_PEOPLE = ("Hồ Chí Minh",)
+
+
+def name_in_sentence(name: str) -> str:
+    """An official unit name as a sentence writes it after its first word: "Tỉnh Cao Bằng" → "tỉnh Cao Bằng"."""
+    for noun in ADMINISTRATIVE_NOUNS:
+        rest = name[len(noun) :]
+        if name.startswith(noun) and rest.startswith(" "):
+            proper = rest.strip()
+            if proper[:1].isdigit() or proper in _NAMED_AFTER_PEOPLE:
+                return name
+            return noun.lower() + rest
+    return name

@@ -6,6 +6,7 @@ report kind. Reports are official Vietnamese documents, so the text here is Viet
 
 from itertools import groupby
 
+from ntm_portal.text import name_in_sentence
 from reports.document import Block, Paragraph, Table
 from reports.figures import BandFigures, PlanFigures, ReportFigures
 from reports.numbers import (
@@ -21,8 +22,13 @@ from reports.numbers import (
 
 
 def place_phrase(figures: ReportFigures) -> str:
-    """ "trên địa bàn Tỉnh Cao Bằng"."""
-    return f"trên địa bàn {figures.unit.name}"
+    """ "trên địa bàn tỉnh Cao Bằng"."""
+    return f"trên địa bàn {name_in_sentence(figures.unit.name)}"
+
+
+def names_in_sentence(names) -> str:
+    """ "xã Một, xã Hai": unit names listed inside a sentence."""
+    return ", ".join(name_in_sentence(name) for name in names)
 
 
 def recognition_blocks(figures: ReportFigures) -> list[Block]:
@@ -32,7 +38,7 @@ def recognition_blocks(figures: ReportFigures) -> list[Block]:
     new = f"{when}, {place_phrase(figures)} có thêm {count_text(ntm.new_count)} xã đạt chuẩn nông thôn mới"
     if ntm.planned:
         new += f" (bằng {percent_text(ntm.of_plan)} so với kế hoạch {count_text(len(ntm.planned))} xã)"
-    new += f": {', '.join(ntm.new)}." if ntm.new else "."
+    new += f": {names_in_sentence(ntm.new)}." if ntm.new else "."
     held = (
         f"Lũy kế đến hết năm {figures.year} có {count_text(ntm.held)}/{integer_text(figures.communes)} xã đạt chuẩn "
         f"nông thôn mới, chiếm {percent_text(ntm.share)} tổng số xã thực hiện Chương trình"
@@ -41,10 +47,22 @@ def recognition_blocks(figures: ReportFigures) -> list[Block]:
         if figures.tier(tier).held:
             held += f"; {count_text(figures.tier(tier).held)} xã đạt chuẩn {label}"
     blocks: list[Block] = [Paragraph(new), Paragraph(held + ".")]
+    if figures.criteria_count:
+        blocks.append(Paragraph(met_all_sentence(figures)))
     if ntm.missed:
-        blocks.append(Paragraph(f"Các xã trong kế hoạch chưa đạt chuẩn: {', '.join(ntm.missed)}."))
+        blocks.append(Paragraph(f"Các xã trong kế hoạch chưa đạt chuẩn: {names_in_sentence(ntm.missed)}."))
     blocks.append(Paragraph(bands_sentence(figures)))
     return blocks
+
+
+def met_all_sentence(figures: ReportFigures) -> str:
+    """Communes meeting every criterion and how many of them hold a decision: an office's workbook often has
+    communes at 19/19 before the province has recognised them."""
+    criteria = figures.criteria_count
+    return (
+        f"Năm {figures.year} có {count_text(figures.met_all)} xã đạt đủ {criteria}/{criteria} tiêu chí, trong đó "
+        f"{count_text(figures.met_all_recognised)} xã đã có quyết định công nhận đạt chuẩn nông thôn mới."
+    )
 
 
 def band_phrase(band: BandFigures) -> str:
@@ -57,8 +75,15 @@ def band_phrase(band: BandFigures) -> str:
 
 
 def bands_sentence(figures: ReportFigures) -> str:
-    """The communes below all criteria by the set's bands, then its extra lines ("under 10") as shares."""
-    parts = "; ".join(f"{count_text(band.communes)} xã đạt {band_phrase(band)}" for band in figures.partition[1:])
+    """The communes not recognised by the set's bands, those meeting all criteria without a decision first, then
+    the set's extra lines ("under 10") as shares."""
+    counted = [f"{count_text(band.communes)} xã đạt {band_phrase(band)}" for band in figures.partition[1:]]
+    if figures.met_all_unrecognised:
+        criteria = figures.criteria_count
+        counted.insert(
+            0, f"{count_text(figures.met_all_unrecognised)} xã đạt đủ {criteria} tiêu chí, chưa có quyết định công nhận"
+        )
+    parts = "; ".join(counted)
     extras = "; ".join(
         f"số xã đạt {band_phrase(band)} chiếm {percent_text(band.share, 1)}" for band in figures.bands if band.extra
     )
@@ -91,7 +116,9 @@ def average_blocks(figures: ReportFigures) -> list[Block]:
             sentence += f", {change} so với năm {figures.previous_year}"
         blocks = [Paragraph(sentence + ".")]
     if figures.districts:
-        ranked = ", ".join(f"{district.name} ({decimal_text(district.average)})" for district in figures.districts)
+        ranked = ", ".join(
+            f"{name_in_sentence(district.name)} ({decimal_text(district.average)})" for district in figures.districts
+        )
         blocks.append(Paragraph(f"Bình quân tiêu chí/xã theo đơn vị cấp huyện, từ cao đến thấp: {ranked}."))
         blocks.append(district_table(figures))
     return blocks
@@ -175,7 +202,8 @@ def lost_blocks(figures: ReportFigures) -> list[Block]:
     if not figures.lost:
         return [Paragraph(f"Các xã đã được công nhận đạt chuẩn đều duy trì đủ tiêu chí trong năm {figures.year}.")]
     listed = "; ".join(
-        f"{lost.name} ({lost.district}): tiêu chí số {', '.join(str(number) for number in lost.criteria)}"
+        f"{name_in_sentence(lost.name)} ({name_in_sentence(lost.district)}): "
+        f"tiêu chí số {', '.join(str(number) for number in lost.criteria)}"
         for lost in figures.lost
     )
     return [
@@ -262,7 +290,7 @@ def targets_blocks(plan: PlanFigures | None, *, next_year: int) -> list[Block]:
     return [
         Paragraph(
             f"Phấn đấu năm {next_year} có thêm {count_text(len(names))} xã đạt chuẩn nông thôn mới: "
-            f"{', '.join(names)}; nâng tổng số xã đạt chuẩn lên {count_text(plan.holding['ntm'])} xã."
+            f"{names_in_sentence(names)}; nâng tổng số xã đạt chuẩn lên {count_text(plan.holding['ntm'])} xã."
         )
     ]
 

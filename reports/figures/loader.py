@@ -75,6 +75,9 @@ def report_figures(*, unit: AdministrativeUnit, year: int, start: int | None = N
         matrix=matrix_figures(selectors.grid_of(now)) if appendix else None,
         earlier=_earlier(unit, start=start, year=year) if appendix else (),
         segments=_segments(history, start=start),
+        met_all_recognised=sum(
+            1 for commune in now.communes if now.criteria and commune.met == len(now.criteria) and commune.tier
+        ),
     )
 
 
