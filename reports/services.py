@@ -34,6 +34,7 @@ HEADER_FIELDS = (
     "signer_authority",
     "signer_title",
     "signer_name",
+    "omit_empty_sections",
 )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reports import charts, wording
-from reports.document import Block, Chart, Document, Header, Heading, Paragraph
+from reports.document import MISSING, Block, Chart, Document, Header, Heading, Paragraph
 from reports.figures import ReportFigures
 from reports.models import Report
 
@@ -164,27 +164,46 @@ def narrative_sections(kind: str) -> list[tuple[str, str]]:
 
 def report_document(report: Report, figures: ReportFigures) -> Document:
     titles = {"next": figures.year + 1, "period": f"{figures.start}-{figures.year}"}
-    blocks: list[Block] = []
+    leave_out = report.omit_empty_sections
 
-    def visit(sections, level):
+    def visit(sections, level, prefix) -> list[Block]:
+        blocks: list[Block] = []
         for section in sections:
             title = section.title.format(**titles)
-            blocks.append(Heading(level, section.marker, title.upper() if level == 1 else title))
-            for compute in section.computed:
-                blocks.extend(compute(figures))
+            content = [block for compute in section.computed for block in compute(figures)]
             text = report.narrative.get(section.narrative, "").strip() if section.narrative else ""
-            blocks.extend(
+            content += [
                 Paragraph(paragraph.strip(), origin="narrative") for paragraph in text.split("\n") if paragraph.strip()
-            )
-            visit(section.children, level + 1)
+            ]
+            if section.narrative and not content:
+                content.append(wording.missing_narrative(f"{prefix}{section.marker} {title}"))
+            if leave_out:
+                content = [block for block in content if not (isinstance(block, Paragraph) and block.origin == MISSING)]
+            children = visit(section.children, level + 1, f"{prefix}{section.marker}")
+            if leave_out and not content and not children:
+                continue
+            blocks.append(Heading(level, section.marker, title.upper() if level == 1 else title))
+            blocks += content + children
+        return blocks
 
-    visit(STRUCTURES[report.kind], 1)
+    blocks = visit(STRUCTURES[report.kind], 1, "")
     return Document(
         header=report_header(report),
         blocks=tuple(blocks),
         closing=closing_sentence(report),
         appendix=(wording.summary_table(figures),) if report.kind != Report.Kind.PLAN else (),
+        author=report_author(report),
     )
+
+
+# A report rendered by `render_report` without --author has no user: an office scripting its reports.
+COMMAND_LINE_AUTHOR = "Dòng lệnh (render_report)"
+
+
+def report_author(report: Report) -> str:
+    if report.created_by_id is None:
+        return COMMAND_LINE_AUTHOR
+    return report.created_by.get_full_name() or report.created_by.get_username()
 
 
 KIND_TITLES = {Report.Kind.ANNUAL: "BÁO CÁO", Report.Kind.PHASE: "BÁO CÁO", Report.Kind.PLAN: "KẾ HOẠCH"}

@@ -7,7 +7,7 @@ report kind. Reports are official Vietnamese documents, so the text here is Viet
 from itertools import groupby
 
 from ntm_portal.text import name_in_sentence
-from reports.document import Block, Paragraph, Table
+from reports.document import MISSING, Block, Paragraph, Table
 from reports.figures import BandFigures, PlanFigures, ReportFigures
 from reports.numbers import (
     average_text,
@@ -29,6 +29,11 @@ def place_phrase(figures: ReportFigures) -> str:
 def names_in_sentence(names) -> str:
     """ "xã Một, xã Hai": unit names listed inside a sentence."""
     return ", ".join(name_in_sentence(name) for name in names)
+
+
+def missing_narrative(label: str) -> Paragraph:
+    """What an empty written section says: where its text is written."""
+    return Paragraph(f"Chưa có nội dung mục này: viết tại trang Báo cáo, ô “{label}” của bản dự thảo.", origin=MISSING)
 
 
 def recognition_blocks(figures: ReportFigures) -> list[Block]:
@@ -95,7 +100,12 @@ def set_blocks(figures: ReportFigures) -> list[Block]:
     on the 19 criteria)."""
     criteria_set = figures.criteria_set
     if criteria_set is None:
-        return [Paragraph(f"Năm {figures.year} chưa có bộ tiêu chí xã nông thôn mới được áp dụng trong hệ thống.")]
+        return [
+            Paragraph(
+                f"Năm {figures.year} chưa có bộ tiêu chí xã nông thôn mới được áp dụng: nhập tại trang Bộ tiêu chí.",
+                origin=MISSING,
+            )
+        ]
     return [
         Paragraph(
             f"Kết quả năm {figures.year} được đánh giá theo {criteria_set.name} ({criteria_set.criteria} tiêu chí), "
@@ -230,7 +240,13 @@ def funding_blocks(figures: ReportFigures) -> list[Block]:
     """Money mobilised by source, with shares and the total without credit: seed 000 §III.3.1, 001 §I.7."""
     funding = figures.funding
     if funding.is_empty:
-        return [Paragraph(f"Chưa có số liệu nguồn vốn huy động của {figures.period} trong hệ thống.")]
+        return [
+            Paragraph(
+                f"Chưa có số liệu nguồn vốn huy động {_period_phrase(figures)}: nhập tại trang Nhập dữ liệu, "
+                "loại Nguồn vốn (mỗi nguồn một dòng).",
+                origin=MISSING,
+            )
+        ]
     blocks: list[Block] = [
         Paragraph(
             f"Tổng nguồn vốn huy động {_period_phrase(figures)}: {million_dong_text(funding.total_vnd)} "
@@ -286,7 +302,12 @@ def targets_blocks(plan: PlanFigures | None, *, next_year: int) -> list[Block]:
     """The communes planned to reach NTM next year, and the total held then: the appendix's KH figures."""
     names = plan.new_names["ntm"] if plan else ()
     if not names:
-        return [Paragraph(f"Chưa có chỉ tiêu xã đạt chuẩn nông thôn mới năm {next_year} trong hệ thống.")]
+        return [
+            Paragraph(
+                f"Chưa có mục tiêu xã đạt chuẩn nông thôn mới năm {next_year}: nhập tại trang Quản trị, mục Mục tiêu.",
+                origin=MISSING,
+            )
+        ]
     return [
         Paragraph(
             f"Phấn đấu năm {next_year} có thêm {count_text(len(names))} xã đạt chuẩn nông thôn mới: "

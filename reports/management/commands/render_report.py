@@ -33,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="file_format", choices=ReportFile.Format.values, default="pdf")
         parser.add_argument("--output", required=True, type=Path)
         parser.add_argument(
+            "--omit-empty-sections",
+            action="store_true",
+            help="Leave out the sections without data instead of saying what is missing and where to enter it.",
+        )
+        parser.add_argument(
             "--author",
             default="",
             metavar="USERNAME",
@@ -40,7 +45,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, unit: str, year, period, kind: str, file_format: str, output: Path, author: str, **options
+        self,
+        *args,
+        unit: str,
+        year,
+        period,
+        kind: str,
+        file_format: str,
+        output: Path,
+        author: str,
+        omit_empty_sections: bool,
+        **options,
     ) -> None:
         start, end = (year, year) if year else self._period(period)
         found = self._unit(unit, end)
@@ -49,6 +64,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             report = Report(
                 unit=found, kind=kind, year_from=start, year_to=end, created_by=user,
+                omit_empty_sections=omit_empty_sections,
                 **standard_header(unit=found, kind=kind, year_from=start, year_to=end),
             )  # fmt: skip
             _figures, files = report_files(report, [file_format])
