@@ -58,6 +58,8 @@ class Table:
     # Rows (by index) set in bold: totals, group rows
     bold_rows: tuple[int, ...] = ()
     note: str = ""
+    # Columns whose cells never break across lines: unit names ("Thành phố Cao Bằng"), units of measure
+    unbroken: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,7 @@ def district_table(figures: ReportFigures) -> Table:
         ),
         rows=rows,
         numeric=(False, False, True, True, True, True),
+        unbroken=(False, True),
     )
 
 
@@ -343,6 +344,7 @@ def summary_table(figures: ReportFigures) -> Table:
         columns=("STT", "Chỉ tiêu", "ĐVT", f"TH {figures.year}"),
         rows=tuple(rows),
         numeric=(False, False, False, True),
+        unbroken=(False, False, True),
         note=note,
     )
 

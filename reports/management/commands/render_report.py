@@ -102,8 +102,8 @@ class Command(BaseCommand):
         for other in found[len(highest) :]:
             self.stdout.write(
                 _(
-                    "%(unit)s names %(chosen)s (code %(chosen_code)s) and %(other)s (code %(other_code)s): the report "
-                    'is of %(chosen)s. For %(other)s, give --unit %(other_code)s or --unit "%(other)s".'
+                    "“%(unit)s” names %(chosen)s (code %(chosen_code)s) and %(other)s (code %(other_code)s): the "
+                    'report is of %(chosen)s. For %(other)s, give --unit %(other_code)s or --unit "%(other)s".'
                 )
                 % {
                     "unit": text,
