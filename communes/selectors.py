@@ -41,6 +41,13 @@ def units_named(text: str, *, on: datetime.date) -> list[AdministrativeUnit]:
     return sorted(found, key=lambda unit: LEVEL_RANK[unit.level])
 
 
+def unit_names_within(unit: AdministrativeUnit, *, on: datetime.date) -> tuple[str, ...]:
+    """The short names of `unit` and of every unit under it on the map in force on `on`, as the code list
+    spells them."""
+    units = AdministrativeUnit.objects.valid_on(on).within(unit)
+    return tuple(sorted(set(units.values_list("short_name", flat=True))))
+
+
 def memberships_on_closed_units() -> QuerySet[Membership]:
     """Memberships on communes and districts that ended when the two-tier map took effect.
 

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ntm_portal.text import official_spelling
 from reports import charts, wording
 from reports.document import MISSING, Block, Chart, Document, Header, Heading, Paragraph
 from reports.figures import ReportFigures
@@ -172,8 +173,11 @@ def report_document(report: Report, figures: ReportFigures) -> Document:
             title = section.title.format(**titles)
             content = [block for compute in section.computed for block in compute(figures)]
             text = report.narrative.get(section.narrative, "").strip() if section.narrative else ""
+            # Staff type names as their keyboard places the tone marks; the report prints the code list's
             content += [
-                Paragraph(paragraph.strip(), origin="narrative") for paragraph in text.split("\n") if paragraph.strip()
+                Paragraph(official_spelling(paragraph.strip(), figures.unit_names), origin="narrative")
+                for paragraph in text.split("\n")
+                if paragraph.strip()
             ]
             if section.narrative and not content:
                 content.append(wording.missing_narrative(f"{prefix}{section.marker} {title}"))

@@ -325,6 +325,12 @@ def summary_table(figures: ReportFigures) -> Table:
         ("1", "Bình quân số tiêu chí đạt chuẩn/xã", "tiêu chí", decimal_text(figures.average)),
         ("2", "Số xã đạt chuẩn nông thôn mới (lũy kế)", "xã", integer_text(figures.tier("ntm").held)),
     ]
+    if figures.criteria_count:
+        criteria = figures.criteria_count
+        rows.append(
+            ("", f"Số xã đạt đủ {criteria} tiêu chí, chưa có quyết định công nhận", "xã",
+             integer_text(figures.met_all_unrecognised))
+        )  # fmt: skip
     rows += [
         (f"2.{index}", f"Số xã đạt {band.label.replace('<', 'dưới ')} tiêu chí", "xã", integer_text(band.communes))
         for index, band in enumerate(figures.bands[1:], 1)

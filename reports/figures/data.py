@@ -250,6 +250,8 @@ class ReportFigures(YearSummary):
     # Communes meeting every criterion that hold a recognition decision as of the year: the others meet the
     # standard on paper only, and a report must say so rather than leave them to a chart.
     met_all_recognised: int = 0
+    # The code list's spelling of the unit and the units under it: text typed by staff is printed with these
+    unit_names: tuple[str, ...] = ()
 
     @property
     def crosses_scales(self) -> bool:
