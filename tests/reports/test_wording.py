@@ -67,6 +67,8 @@ def test_the_author_chooses_on_the_report_page_to_leave_out_sections_without_dat
     assert "Công tác truyền thông" not in page.split('class="report-preview"')[1]
 
     issued = report_issue(user=people["staff"], report=report, version=report.version)
+    page = client.get(edit).content.decode()
+    assert "Theo lựa chọn của người lập, các mục chưa có số liệu không được đưa vào báo cáo này." in page
     text = pdf_text(bytes(issued.files.get(format="pdf").content))
     assert "Chưa có" not in text
     assert "Kết quả đạt chuẩn xã nông thôn mới" in text
