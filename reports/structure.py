@@ -25,6 +25,8 @@ class Section:
     narrative: str = ""  # key of the text written in the browser, "" for none
     computed: tuple[Computed, ...] = ()
     children: tuple["Section", ...] = field(default=())
+    # Its figures (and its children's) are the year's criterion results: a year without any says so once here
+    reads_results: bool = False
 
 
 def _next_targets(figures: ReportFigures) -> list[Block]:
@@ -90,7 +92,7 @@ ANNUAL = (
         Section("6.", "Phát triển sản xuất theo chuỗi giá trị", narrative="value_chains"),
         Section("7.", "Nguồn lực thực hiện Chương trình", narrative="funding", computed=(_with_funding,)),
         Section("8.", "Kết quả hỗ trợ các xã được phân công phụ trách", narrative="sponsors"),
-        Section("9.", "Kết quả thực hiện Bộ tiêu chí xã nông thôn mới", children=(
+        Section("9.", "Kết quả thực hiện Bộ tiêu chí xã nông thôn mới", reads_results=True, children=(
             Section("a)", "Kết quả đạt chuẩn xã nông thôn mới", computed=RECOGNITION),
             Section("b)", "Kết quả đạt bình quân tiêu chí", computed=(wording.average_blocks,)),
             Section("c)", "Kết quả thực hiện Bộ tiêu chí quốc gia về xã nông thôn mới",
@@ -113,7 +115,7 @@ PHASE = (
         Section("1.", "Công tác chỉ đạo, điều hành và bộ máy", narrative="direction"),
         Section("2.", "Công tác truyền thông, đào tạo, tập huấn", narrative="communication"),
         Section("3.", "Huy động nguồn lực", narrative="funding", computed=(_with_funding,)),
-        Section("4.", "Kết quả thực hiện Bộ tiêu chí xã nông thôn mới", children=(
+        Section("4.", "Kết quả thực hiện Bộ tiêu chí xã nông thôn mới", reads_results=True, children=(
             Section("a)", "Kết quả đạt chuẩn xã nông thôn mới", computed=RECOGNITION),
             Section("b)", "Kết quả đạt bình quân tiêu chí", computed=(wording.average_blocks,)),
             Section("c)", "Kết quả theo từng tiêu chí",
@@ -138,7 +140,7 @@ PLAN = (
         Section("2.", "Yêu cầu", narrative="requirements"),
     )),
     Section("II.", "Mục tiêu", children=(
-        Section("1.", "Thực trạng", computed=(wording.recognition_blocks, wording.average_blocks)),
+        Section("1.", "Thực trạng", computed=(wording.recognition_blocks, wording.average_blocks), reads_results=True),
         Section("2.", "Mục tiêu cụ thể", narrative="next_direction", computed=(_next_targets,)),
     )),
     Section("III.", "Nội dung, nhiệm vụ", narrative="tasks"),
@@ -171,7 +173,12 @@ def report_document(report: Report, figures: ReportFigures) -> Document:
         blocks: list[Block] = []
         for section in sections:
             title = section.title.format(**titles)
-            content = [block for compute in section.computed for block in compute(figures)]
+            without_results = section.reads_results and figures.assessed == 0
+            content = (
+                wording.results_missing(figures)
+                if without_results
+                else [block for compute in section.computed for block in compute(figures)]
+            )
             text = report.narrative.get(section.narrative, "").strip() if section.narrative else ""
             # Staff type names as their keyboard places the tone marks; the report prints the code list's
             content += [
@@ -183,7 +190,7 @@ def report_document(report: Report, figures: ReportFigures) -> Document:
                 content.append(wording.missing_narrative(f"{prefix}{section.marker} {title}"))
             if leave_out:
                 content = [block for block in content if not (isinstance(block, Paragraph) and block.origin == MISSING)]
-            children = visit(section.children, level + 1, f"{prefix}{section.marker}")
+            children = [] if without_results else visit(section.children, level + 1, f"{prefix}{section.marker}")
             if leave_out and not content and not children:
                 continue
             blocks.append(Heading(level, section.marker, title.upper() if level == 1 else title))

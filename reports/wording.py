@@ -36,6 +36,17 @@ def missing_narrative(label: str) -> Paragraph:
     return Paragraph(f"Chưa có nội dung mục này: viết tại trang Báo cáo, ô “{label}” của bản dự thảo.", origin=MISSING)
 
 
+def results_missing(figures: ReportFigures) -> list[Block]:
+    """What a report says in place of the results of a year no commune has any for."""
+    return [
+        Paragraph(
+            f"Chưa có kết quả đánh giá tiêu chí năm {figures.year}: nhập tại trang Nhập dữ liệu, "
+            "loại Kết quả tiêu chí (mỗi xã một dòng).",
+            origin=MISSING,
+        )
+    ]
+
+
 def recognition_blocks(figures: ReportFigures) -> list[Block]:
     """Communes recognised (new and held), the share, the bands: seed 001 §I.9.a."""
     ntm = figures.tier("ntm")

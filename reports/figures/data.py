@@ -252,6 +252,8 @@ class ReportFigures(YearSummary):
     met_all_recognised: int = 0
     # The code list's spelling of the unit and the units under it: text typed by staff is printed with these
     unit_names: tuple[str, ...] = ()
+    # Communes with results for the year; None in a snapshot stored before it was counted
+    assessed: int | None = None
 
     @property
     def crosses_scales(self) -> bool:

@@ -81,6 +81,7 @@ def report_figures(*, unit: AdministrativeUnit, year: int, start: int | None = N
             1 for commune in now.communes if now.criteria and commune.met == len(now.criteria) and commune.tier
         ),
         unit_names=unit_names_within(unit, on=datetime.date(year, 1, 1)),
+        assessed=now.assessed,
     )
 
 

@@ -54,11 +54,11 @@ def imported(db, tmp_path):
     return tmp_path
 
 
-def render(tmp_path, *options, file_format="pdf", unit="Cao Bằng") -> tuple[bytes, str]:
+def render(tmp_path, *options, file_format="pdf", unit="Cao Bằng", year=YEAR) -> tuple[bytes, str]:
     output = tmp_path / f"bao-cao.{file_format}"
     out = io.StringIO()
     call_command(
-        "render_report", "--unit", unit, "--year", str(YEAR), "--kind", "annual", "--format", file_format,
+        "render_report", "--unit", unit, "--year", str(year), "--kind", "annual", "--format", file_format,
         "--output", str(output), *options, stdout=out,
     )  # fmt: skip
     return output.read_bytes(), out.getvalue()
@@ -147,6 +147,17 @@ def test_sections_without_data_say_what_is_missing_or_are_left_out(imported):
     # Sections with figures stay, numbered as the standard structure numbers them
     assert "9. Kết quả thực hiện Bộ tiêu chí xã nông thôn mới" in left_out
     assert "17 xã đạt đủ 19/19 tiêu chí" in left_out
+
+
+def test_a_year_without_results_says_so_once_instead_of_counting_zeros(imported):
+    text = flat(pdf_text(render(imported, year=YEAR + 1)[0]))
+    assert (
+        "9. Kết quả thực hiện Bộ tiêu chí xã nông thôn mới Chưa có kết quả đánh giá tiêu chí năm 2022: nhập tại "
+        "trang Nhập dữ liệu, loại Kết quả tiêu chí (mỗi xã một dòng)."
+    ) in text
+    assert text.count("Chưa có kết quả đánh giá tiêu chí") == 1
+    assert "00/139 xã đạt chuẩn" not in text
+    assert "Kết quả đạt bình quân tiêu chí" not in text
 
 
 @pytest.mark.parametrize("written", ["04", "Cao Bằng", "Tỉnh Cao Bằng", "tinh cao bang", "  CAO BANG "])
