@@ -11,10 +11,13 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from docx.shared import Twips
 from pypdf import PdfReader
 
 from communes.models import AdministrativeUnit
+from reports.docx_parts import text_width
 from tests.criteria.test_import_results import cells, workbook
+from tests.reports.handmade import build_province
 
 YEAR = 2021
 CRITERIA = 19
@@ -182,3 +185,26 @@ def test_a_name_the_province_and_its_city_share_means_the_province_and_says_how_
 def test_an_unknown_unit_is_refused(imported):
     with pytest.raises(CommandError, match="Không có tỉnh hay huyện nào"):
         render(imported, unit="Không Có")
+
+
+def test_the_word_table_gives_the_name_column_the_width_of_its_longest_name(imported):
+    document = docx.Document(io.BytesIO(render(imported, file_format="docx")[0]))
+    table = next(table for table in document.tables if table.rows[0].cells[1].text == "Đơn vị")
+    names = [row.cells[1].text for row in table.rows[1:]]
+    assert "Thành phố Cao Bằng" in names
+    widest = max(text_width(name, size=12, bold=True) for name in names)
+    assert table.columns[1].width >= Twips(widest)
+
+
+@pytest.mark.django_db
+def test_two_units_of_one_level_sharing_a_name_need_the_code(tmp_path):
+    province = build_province()
+    other = AdministrativeUnit.objects.create(level="province", kind="tinh", code="98", name="Tỉnh Khác",
+                                              short_name="Khác")  # fmt: skip
+    AdministrativeUnit.objects.create(level="district", kind="huyen", code="981", name="Huyện Một",
+                                      short_name="Một", parent=other)  # fmt: skip
+    with pytest.raises(CommandError, match=r"Có nhiều đơn vị tên Huyện Một: Huyện Một \(981\), Huyện Một \(991\)"):
+        render(tmp_path, unit="Huyện Một")
+    content, _said = render(tmp_path, unit="991")
+    assert "trên địa bàn huyện Một" in flat(pdf_text(content))
+    assert province.code == "99"
