@@ -1,11 +1,14 @@
-"""Reads of the communes app: what the reform of 1/7/2025 asks of the accounts, and the units' boundaries."""
+"""Reads of the communes app: units named on a command line, what the reform of 1/7/2025 asks of the accounts,
+and the units' boundaries."""
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from communes.geojson import code_key
+from communes.matching import DISTRICT_PREFIXES, spelling
 from communes.models import (
     TWO_TIER_MAP_START,
     AdministrativeUnit,
@@ -14,9 +17,46 @@ from communes.models import (
     MembershipProposal,
     UnitBoundary,
 )
+from ntm_portal.text import fold
 
 Level = AdministrativeUnit.Level
 Role = Membership.Role
+
+
+# Provinces rank above districts: a name both carry ("Cao Bằng") means the province first.
+LEVEL_RANK = {Level.PROVINCE: 0, Level.DISTRICT: 1}
+PROVINCE_PREFIXES = {"tỉnh": AdministrativeUnit.Kind.PROVINCE}
+
+
+def units_named(text: str, *, on: datetime.date) -> list[AdministrativeUnit]:
+    """The provinces and districts of the map in force on `on` that `text` names, highest level first: by code,
+    by name with or without its kind, diacritics and case aside ("04", "Tỉnh Cao Bằng", "Cao Bằng",
+    "tinh cao bang", "TP. Cao Bằng")."""
+    code, wanted = text.strip(), fold(text)
+    written = {
+        Level.PROVINCE: spelling(text, PROVINCE_PREFIXES),
+        Level.DISTRICT: spelling(text, DISTRICT_PREFIXES),
+    }
+
+    def named(unit: AdministrativeUnit) -> bool:
+        if code == unit.code or wanted in (unit.search_name, fold(unit.short_name)):
+            return True
+        prefixed = written[unit.level]
+        # "TP. Cao Bằng" names the city, not the province: the written kind must be the unit's.
+        return prefixed.kind == unit.kind and prefixed.folded == fold(unit.short_name)
+
+    units = AdministrativeUnit.objects.filter(level__in=LEVEL_RANK).valid_on(on).order_by("code")
+    found = [
+        unit for unit in units.only("pk", "code", "name", "short_name", "search_name", "level", "kind") if named(unit)
+    ]
+    return sorted(found, key=lambda unit: LEVEL_RANK[unit.level])
+
+
+def unit_names_within(unit: AdministrativeUnit, *, on: datetime.date) -> tuple[str, ...]:
+    """The short names of `unit` and of every unit under it on the map in force on `on`, as the code list
+    spells them."""
+    units = AdministrativeUnit.objects.valid_on(on).within(unit)
+    return tuple(sorted(set(units.values_list("short_name", flat=True))))
 
 
 def memberships_on_closed_units() -> QuerySet[Membership]:

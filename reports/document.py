@@ -34,10 +34,16 @@ class Heading:
     text: str
 
 
+# The origin of a paragraph saying which data a section lacks and where to enter it: a report whose author
+# chose to leave out sections without data drops these, and the sections left empty with them.
+MISSING = "missing"
+
+
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    # "computed": written by the portal from the figures; "narrative": written by staff in the browser
+    # "computed": written by the portal from the figures; "narrative": written by staff in the browser;
+    # MISSING: what is missing and where to enter it
     origin: str = "computed"
     bullet: str = ""  # "-", "+" or "" for a plain paragraph
 
@@ -52,6 +58,8 @@ class Table:
     # Rows (by index) set in bold: totals, group rows
     bold_rows: tuple[int, ...] = ()
     note: str = ""
+    # Columns whose cells never break across lines: unit names ("Thành phố Cao Bằng"), units of measure
+    unbroken: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,3 +84,4 @@ class Document:
     closing: str  # "Trên đây là báo cáo … ./."
     appendix: tuple[Block, ...] = field(default=())  # Biểu tables after the signature, on a new page
     language: str = "vi"
+    author: str = ""  # who made the file: a user's name, or the command line (the PDF's Author)

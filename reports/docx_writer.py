@@ -231,13 +231,23 @@ def _fill(cell, text: str, fmt: Format) -> None:
 
 
 def _column_widths(block: Table, width: int) -> tuple[int, ...]:
-    """`width` shared by each column's longest cell (or longest header word), counted within 3-40 characters."""
-    weights = []
+    """`width` shared by each column's longest cell (or longest header word), counted within 3-40 characters;
+    a column kept unbroken first takes the printed width of its longest cell (at most half the table)."""
+    unbroken = block.unbroken + (False,) * (len(block.columns) - len(block.unbroken))
+    fixed = {}
+    for index, whole in enumerate(unbroken):
+        if whole:
+            longest = max((text_width(row[index], size=CELL.size, bold=True) for row in block.rows), default=0)
+            fixed[index] = min(longest + 3 * DATA_CELL_MARGIN, width // 2)
+    weights = {}
     for index, title in enumerate(block.columns):
-        longest_cell = max((len(row[index]) for row in block.rows), default=0)
-        longest_word = max((len(word) for word in title.split()), default=0)
-        weights.append(min(max(longest_cell, longest_word, 3), 40))
-    widths = [width * weight // sum(weights) for weight in weights]
+        if index not in fixed:
+            longest_cell = max((len(row[index]) for row in block.rows), default=0)
+            longest_word = max((len(word) for word in title.split()), default=0)
+            weights[index] = min(max(longest_cell, longest_word, 3), 40)
+    rest = width - sum(fixed.values())
+    shared = sum(weights.values()) or 1
+    widths = [fixed.get(index) or rest * weights[index] // shared for index in range(len(unbroken))]
     widths[-1] += width - sum(widths)
     return tuple(widths)
 

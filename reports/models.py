@@ -43,6 +43,13 @@ class Report(models.Model):
     signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
     signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
 
+    # The author's choice for sections without data: say what is missing and where to enter it (the default,
+    # for a draft), or leave them out of the report (the one the leader signs)
+    omit_empty_sections = models.BooleanField(
+        _("leave out sections without data"),
+        default=False,
+        help_text=_("Otherwise each such section says what is missing and where to enter it."),
+    )
     # The narrative sections written in the browser, by section key
     narrative = models.JSONField(_("narrative"), default=dict, blank=True)
     # Issued reports: the figures as they were, so that the issued text never changes

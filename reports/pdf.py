@@ -76,7 +76,7 @@ def _block_context(block: Block, *, in_appendix: bool) -> dict[str, Any]:
                 "block": block,
                 "columns": _cells(block.columns, block.numeric),
                 "rows": [
-                    {"bold": index in block.bold_rows, "cells": _cells(row, block.numeric)}
+                    {"bold": index in block.bold_rows, "cells": _cells(row, block.numeric, block.unbroken)}
                     for index, row in enumerate(block.rows)
                 ],
                 "wide": in_appendix and len(block.columns) >= WIDE_TABLE_COLUMNS,
@@ -88,6 +88,13 @@ def _block_context(block: Block, *, in_appendix: bool) -> dict[str, Any]:
     raise TypeError(f"Not a report block: {block!r}")
 
 
-def _cells(texts: tuple[str, ...], numeric: tuple[bool, ...]) -> list[tuple[str, bool]]:
-    """Each cell with whether it is right-aligned; columns beyond `numeric` are text."""
-    return [(text, index < len(numeric) and numeric[index]) for index, text in enumerate(texts)]
+def _cells(texts: tuple[str, ...], numeric: tuple[bool, ...], unbroken: tuple[bool, ...] = ()):
+    """Each cell with its CSS class: "num" (right-aligned, one line), "whole" (one line) or ""; columns beyond
+    `numeric` and `unbroken` are text that may wrap."""
+
+    def css_class(index: int) -> str:
+        if index < len(numeric) and numeric[index]:
+            return "num"
+        return "whole" if index < len(unbroken) and unbroken[index] else ""
+
+    return [(text, css_class(index)) for index, text in enumerate(texts)]

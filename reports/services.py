@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from communes import access
 from communes.models import AdministrativeUnit
 from ntm_portal.models import ChangeRecord
+from ntm_portal.text import name_in_sentence
 from reports.appendix import appendix_xlsx
 from reports.docx_writer import document_docx
 from reports.figures import ReportFigures, SnapshotError, figures_from_json, figures_json, report_figures
@@ -33,6 +34,7 @@ HEADER_FIELDS = (
     "signer_authority",
     "signer_title",
     "signer_name",
+    "omit_empty_sections",
 )
 
 
@@ -67,7 +69,7 @@ def standard_header(*, unit: AdministrativeUnit, kind: str, year_from: int, year
         Report.Kind.ANNUAL: f"{programme}\nnăm {year_to}, phương hướng, nhiệm vụ năm {year_to + 1}",
         Report.Kind.PHASE: f"{programme}\ngiai đoạn {year_from} - {year_to}",
         Report.Kind.PLAN: "Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới"
-        f"\ngiai đoạn {year_from} - {year_to} trên địa bàn {unit.name}",
+        f"\ngiai đoạn {year_from} - {year_to} trên địa bàn {name_in_sentence(unit.name)}",
     }
     prefix = "KH" if kind == Report.Kind.PLAN else "BC"
     return {

@@ -9,8 +9,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ntm_portal.text import official_spelling
 from reports import charts, map_svg, wording
-from reports.document import Block, Chart, Document, Header, Heading, Paragraph
+from reports.document import MISSING, Block, Chart, Document, Header, Heading, Paragraph
 from reports.figures import ReportFigures
 from reports.models import Report
 
@@ -24,6 +25,8 @@ class Section:
     narrative: str = ""  # key of the text written in the browser, "" for none
     computed: tuple[Computed, ...] = ()
     children: tuple["Section", ...] = field(default=())
+    # Its figures (and its children's) are the year's criterion results: a year without any says so once here
+    reads_results: bool = False
 
 
 def _next_targets(figures: ReportFigures) -> list[Block]:
@@ -103,7 +106,7 @@ ANNUAL = (
         Section("6.", "Phát triển sản xuất theo chuỗi giá trị", narrative="value_chains"),
         Section("7.", "Nguồn lực thực hiện Chương trình", narrative="funding", computed=(_with_funding,)),
         Section("8.", "Kết quả hỗ trợ các xã được phân công phụ trách", narrative="sponsors"),
-        Section("9.", "Kết quả thực hiện Bộ tiêu chí xã nông thôn mới", children=(
+        Section("9.", "Kết quả thực hiện Bộ tiêu chí xã nông thôn mới", reads_results=True, children=(
             Section("a)", "Kết quả đạt chuẩn xã nông thôn mới", computed=RECOGNITION),
             Section("b)", "Kết quả đạt bình quân tiêu chí", computed=(wording.average_blocks,)),
             Section("c)", "Kết quả thực hiện Bộ tiêu chí quốc gia về xã nông thôn mới",
@@ -126,7 +129,7 @@ PHASE = (
         Section("1.", "Công tác chỉ đạo, điều hành và bộ máy", narrative="direction"),
         Section("2.", "Công tác truyền thông, đào tạo, tập huấn", narrative="communication"),
         Section("3.", "Huy động nguồn lực", narrative="funding", computed=(_with_funding,)),
-        Section("4.", "Kết quả thực hiện Bộ tiêu chí xã nông thôn mới", children=(
+        Section("4.", "Kết quả thực hiện Bộ tiêu chí xã nông thôn mới", reads_results=True, children=(
             Section("a)", "Kết quả đạt chuẩn xã nông thôn mới", computed=RECOGNITION),
             Section("b)", "Kết quả đạt bình quân tiêu chí", computed=(wording.average_blocks,)),
             Section("c)", "Kết quả theo từng tiêu chí",
@@ -151,7 +154,7 @@ PLAN = (
         Section("2.", "Yêu cầu", narrative="requirements"),
     )),
     Section("II.", "Mục tiêu", children=(
-        Section("1.", "Thực trạng", computed=(wording.recognition_blocks, wording.average_blocks)),
+        Section("1.", "Thực trạng", computed=(wording.recognition_blocks, wording.average_blocks), reads_results=True),
         Section("2.", "Mục tiêu cụ thể", narrative="next_direction", computed=(_next_targets,)),
     )),
     Section("III.", "Nội dung, nhiệm vụ", narrative="tasks"),
@@ -178,27 +181,54 @@ def narrative_sections(kind: str) -> list[tuple[str, str]]:
 
 def report_document(report: Report, figures: ReportFigures) -> Document:
     titles = {"next": figures.year + 1, "period": f"{figures.start}-{figures.year}"}
-    blocks: list[Block] = []
+    leave_out = report.omit_empty_sections
 
-    def visit(sections, level):
+    def visit(sections, level, prefix) -> list[Block]:
+        blocks: list[Block] = []
         for section in sections:
             title = section.title.format(**titles)
-            blocks.append(Heading(level, section.marker, title.upper() if level == 1 else title))
-            for compute in section.computed:
-                blocks.extend(compute(figures))
-            text = report.narrative.get(section.narrative, "").strip() if section.narrative else ""
-            blocks.extend(
-                Paragraph(paragraph.strip(), origin="narrative") for paragraph in text.split("\n") if paragraph.strip()
+            without_results = section.reads_results and figures.assessed == 0
+            content = (
+                wording.results_missing(figures)
+                if without_results
+                else [block for compute in section.computed for block in compute(figures)]
             )
-            visit(section.children, level + 1)
+            text = report.narrative.get(section.narrative, "").strip() if section.narrative else ""
+            # Staff type names as their keyboard places the tone marks; the report prints the code list's
+            content += [
+                Paragraph(official_spelling(paragraph.strip(), figures.unit_names), origin="narrative")
+                for paragraph in text.split("\n")
+                if paragraph.strip()
+            ]
+            if section.narrative and not content:
+                content.append(wording.missing_narrative(f"{prefix}{section.marker} {title}"))
+            if leave_out:
+                content = [block for block in content if not (isinstance(block, Paragraph) and block.origin == MISSING)]
+            children = [] if without_results else visit(section.children, level + 1, f"{prefix}{section.marker}")
+            if leave_out and not content and not children:
+                continue
+            blocks.append(Heading(level, section.marker, title.upper() if level == 1 else title))
+            blocks += content + children
+        return blocks
 
-    visit(STRUCTURES[report.kind], 1)
+    blocks = visit(STRUCTURES[report.kind], 1, "")
     return Document(
         header=report_header(report),
         blocks=tuple(blocks),
         closing=closing_sentence(report),
         appendix=(wording.summary_table(figures),) if report.kind != Report.Kind.PLAN else (),
+        author=report_author(report),
     )
+
+
+# A report rendered by `render_report` without --author has no user: an office scripting its reports.
+COMMAND_LINE_AUTHOR = "Dòng lệnh (render_report)"
+
+
+def report_author(report: Report) -> str:
+    if report.created_by_id is None:
+        return COMMAND_LINE_AUTHOR
+    return report.created_by.get_full_name() or report.created_by.get_username()
 
 
 KIND_TITLES = {Report.Kind.ANNUAL: "BÁO CÁO", Report.Kind.PHASE: "BÁO CÁO", Report.Kind.PLAN: "KẾ HOẠCH"}

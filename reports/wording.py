@@ -6,7 +6,8 @@ report kind. Reports are official Vietnamese documents, so the text here is Viet
 
 from itertools import groupby
 
-from reports.document import Block, Paragraph, Table
+from ntm_portal.text import name_in_sentence
+from reports.document import MISSING, Block, Paragraph, Table
 from reports.figures import BandFigures, PlanFigures, ReportFigures
 from reports.numbers import (
     average_text,
@@ -21,8 +22,29 @@ from reports.numbers import (
 
 
 def place_phrase(figures: ReportFigures) -> str:
-    """ "trên địa bàn Tỉnh Cao Bằng"."""
-    return f"trên địa bàn {figures.unit.name}"
+    """ "trên địa bàn tỉnh Cao Bằng"."""
+    return f"trên địa bàn {name_in_sentence(figures.unit.name)}"
+
+
+def names_in_sentence(names) -> str:
+    """ "xã Một, xã Hai": unit names listed inside a sentence."""
+    return ", ".join(name_in_sentence(name) for name in names)
+
+
+def missing_narrative(label: str) -> Paragraph:
+    """What an empty written section says: where its text is written."""
+    return Paragraph(f"Chưa có nội dung mục này: viết tại trang Báo cáo, ô “{label}” của bản dự thảo.", origin=MISSING)
+
+
+def results_missing(figures: ReportFigures) -> list[Block]:
+    """What a report says in place of the results of a year no commune has any for."""
+    return [
+        Paragraph(
+            f"Chưa có kết quả đánh giá tiêu chí năm {figures.year}: nhập tại trang Nhập dữ liệu, "
+            "loại Kết quả tiêu chí (mỗi xã một dòng).",
+            origin=MISSING,
+        )
+    ]
 
 
 def recognition_blocks(figures: ReportFigures) -> list[Block]:
@@ -32,7 +54,7 @@ def recognition_blocks(figures: ReportFigures) -> list[Block]:
     new = f"{when}, {place_phrase(figures)} có thêm {count_text(ntm.new_count)} xã đạt chuẩn nông thôn mới"
     if ntm.planned:
         new += f" (bằng {percent_text(ntm.of_plan)} so với kế hoạch {count_text(len(ntm.planned))} xã)"
-    new += f": {', '.join(ntm.new)}." if ntm.new else "."
+    new += f": {names_in_sentence(ntm.new)}." if ntm.new else "."
     held = (
         f"Lũy kế đến hết năm {figures.year} có {count_text(ntm.held)}/{integer_text(figures.communes)} xã đạt chuẩn "
         f"nông thôn mới, chiếm {percent_text(ntm.share)} tổng số xã thực hiện Chương trình"
@@ -41,10 +63,22 @@ def recognition_blocks(figures: ReportFigures) -> list[Block]:
         if figures.tier(tier).held:
             held += f"; {count_text(figures.tier(tier).held)} xã đạt chuẩn {label}"
     blocks: list[Block] = [Paragraph(new), Paragraph(held + ".")]
+    if figures.criteria_count:
+        blocks.append(Paragraph(met_all_sentence(figures)))
     if ntm.missed:
-        blocks.append(Paragraph(f"Các xã trong kế hoạch chưa đạt chuẩn: {', '.join(ntm.missed)}."))
+        blocks.append(Paragraph(f"Các xã trong kế hoạch chưa đạt chuẩn: {names_in_sentence(ntm.missed)}."))
     blocks.append(Paragraph(bands_sentence(figures)))
     return blocks
+
+
+def met_all_sentence(figures: ReportFigures) -> str:
+    """Communes meeting every criterion and how many of them hold a decision: an office's workbook often has
+    communes at 19/19 before the province has recognised them."""
+    criteria = figures.criteria_count
+    return (
+        f"Năm {figures.year} có {count_text(figures.met_all)} xã đạt đủ {criteria}/{criteria} tiêu chí, trong đó "
+        f"{count_text(figures.met_all_recognised)} xã đã có quyết định công nhận đạt chuẩn nông thôn mới."
+    )
 
 
 def band_phrase(band: BandFigures) -> str:
@@ -57,8 +91,15 @@ def band_phrase(band: BandFigures) -> str:
 
 
 def bands_sentence(figures: ReportFigures) -> str:
-    """The communes below all criteria by the set's bands, then its extra lines ("under 10") as shares."""
-    parts = "; ".join(f"{count_text(band.communes)} xã đạt {band_phrase(band)}" for band in figures.partition[1:])
+    """The communes not recognised by the set's bands, those meeting all criteria without a decision first, then
+    the set's extra lines ("under 10") as shares."""
+    counted = [f"{count_text(band.communes)} xã đạt {band_phrase(band)}" for band in figures.partition[1:]]
+    if figures.met_all_unrecognised:
+        criteria = figures.criteria_count
+        counted.insert(
+            0, f"{count_text(figures.met_all_unrecognised)} xã đạt đủ {criteria} tiêu chí, chưa có quyết định công nhận"
+        )
+    parts = "; ".join(counted)
     extras = "; ".join(
         f"số xã đạt {band_phrase(band)} chiếm {percent_text(band.share, 1)}" for band in figures.bands if band.extra
     )
@@ -70,7 +111,12 @@ def set_blocks(figures: ReportFigures) -> list[Block]:
     on the 19 criteria)."""
     criteria_set = figures.criteria_set
     if criteria_set is None:
-        return [Paragraph(f"Năm {figures.year} chưa có bộ tiêu chí xã nông thôn mới được áp dụng trong hệ thống.")]
+        return [
+            Paragraph(
+                f"Năm {figures.year} chưa có bộ tiêu chí xã nông thôn mới được áp dụng: nhập tại trang Bộ tiêu chí.",
+                origin=MISSING,
+            )
+        ]
     return [
         Paragraph(
             f"Kết quả năm {figures.year} được đánh giá theo {criteria_set.name} ({criteria_set.criteria} tiêu chí), "
@@ -91,7 +137,9 @@ def average_blocks(figures: ReportFigures) -> list[Block]:
             sentence += f", {change} so với năm {figures.previous_year}"
         blocks = [Paragraph(sentence + ".")]
     if figures.districts:
-        ranked = ", ".join(f"{district.name} ({decimal_text(district.average)})" for district in figures.districts)
+        ranked = ", ".join(
+            f"{name_in_sentence(district.name)} ({decimal_text(district.average)})" for district in figures.districts
+        )
         blocks.append(Paragraph(f"Bình quân tiêu chí/xã theo đơn vị cấp huyện, từ cao đến thấp: {ranked}."))
         blocks.append(district_table(figures))
     return blocks
@@ -150,6 +198,7 @@ def district_table(figures: ReportFigures) -> Table:
         ),
         rows=rows,
         numeric=(False, False, True, True, True, True),
+        unbroken=(False, True),
     )
 
 
@@ -175,7 +224,8 @@ def lost_blocks(figures: ReportFigures) -> list[Block]:
     if not figures.lost:
         return [Paragraph(f"Các xã đã được công nhận đạt chuẩn đều duy trì đủ tiêu chí trong năm {figures.year}.")]
     listed = "; ".join(
-        f"{lost.name} ({lost.district}): tiêu chí số {', '.join(str(number) for number in lost.criteria)}"
+        f"{name_in_sentence(lost.name)} ({name_in_sentence(lost.district)}): "
+        f"tiêu chí số {', '.join(str(number) for number in lost.criteria)}"
         for lost in figures.lost
     )
     return [
@@ -202,7 +252,13 @@ def funding_blocks(figures: ReportFigures) -> list[Block]:
     """Money mobilised by source, with shares and the total without credit: seed 000 §III.3.1, 001 §I.7."""
     funding = figures.funding
     if funding.is_empty:
-        return [Paragraph(f"Chưa có số liệu nguồn vốn huy động của {figures.period} trong hệ thống.")]
+        return [
+            Paragraph(
+                f"Chưa có số liệu nguồn vốn huy động {_period_phrase(figures)}: nhập tại trang Nhập dữ liệu, "
+                "loại Nguồn vốn (mỗi nguồn một dòng).",
+                origin=MISSING,
+            )
+        ]
     blocks: list[Block] = [
         Paragraph(
             f"Tổng nguồn vốn huy động {_period_phrase(figures)}: {million_dong_text(funding.total_vnd)} "
@@ -258,11 +314,16 @@ def targets_blocks(plan: PlanFigures | None, *, next_year: int) -> list[Block]:
     """The communes planned to reach NTM next year, and the total held then: the appendix's KH figures."""
     names = plan.new_names["ntm"] if plan else ()
     if not names:
-        return [Paragraph(f"Chưa có chỉ tiêu xã đạt chuẩn nông thôn mới năm {next_year} trong hệ thống.")]
+        return [
+            Paragraph(
+                f"Chưa có mục tiêu xã đạt chuẩn nông thôn mới năm {next_year}: nhập tại trang Quản trị, mục Mục tiêu.",
+                origin=MISSING,
+            )
+        ]
     return [
         Paragraph(
             f"Phấn đấu năm {next_year} có thêm {count_text(len(names))} xã đạt chuẩn nông thôn mới: "
-            f"{', '.join(names)}; nâng tổng số xã đạt chuẩn lên {count_text(plan.holding['ntm'])} xã."
+            f"{names_in_sentence(names)}; nâng tổng số xã đạt chuẩn lên {count_text(plan.holding['ntm'])} xã."
         )
     ]
 
@@ -275,6 +336,12 @@ def summary_table(figures: ReportFigures) -> Table:
         ("1", "Bình quân số tiêu chí đạt chuẩn/xã", "tiêu chí", decimal_text(figures.average)),
         ("2", "Số xã đạt chuẩn nông thôn mới (lũy kế)", "xã", integer_text(figures.tier("ntm").held)),
     ]
+    if figures.criteria_count:
+        criteria = figures.criteria_count
+        rows.append(
+            ("", f"Số xã đạt đủ {criteria} tiêu chí, chưa có quyết định công nhận", "xã",
+             integer_text(figures.met_all_unrecognised))
+        )  # fmt: skip
     rows += [
         (f"2.{index}", f"Số xã đạt {band.label.replace('<', 'dưới ')} tiêu chí", "xã", integer_text(band.communes))
         for index, band in enumerate(figures.bands[1:], 1)
@@ -294,6 +361,7 @@ def summary_table(figures: ReportFigures) -> Table:
         columns=("STT", "Chỉ tiêu", "ĐVT", f"TH {figures.year}"),
         rows=tuple(rows),
         numeric=(False, False, False, True),
+        unbroken=(False, False, True),
         note=note,
     )
 

@@ -270,6 +270,13 @@ class ReportFigures(YearSummary):
     earlier: tuple[YearSummary, ...]  # earlier years for Biểu 03's TH columns, oldest first
     segments: tuple[SetSegment, ...] = ()  # the period's runs of years on one set, oldest first
     map: MapFigures | None = None  # None when no commune of the year has a boundary
+    # Communes meeting every criterion that hold a recognition decision as of the year: the others meet the
+    # standard on paper only, and a report must say so rather than leave them to a chart.
+    met_all_recognised: int = 0
+    # The code list's spelling of the unit and the units under it: text typed by staff is printed with these
+    unit_names: tuple[str, ...] = ()
+    # Communes with results for the year; None in a snapshot stored before it was counted
+    assessed: int | None = None
 
     @property
     def crosses_scales(self) -> bool:
@@ -315,6 +322,11 @@ class ReportFigures(YearSummary):
     def met_all(self) -> int:
         """Communes meeting every criterion of the set."""
         return self.partition[0].communes if self.partition else 0
+
+    @property
+    def met_all_unrecognised(self) -> int:
+        """Communes meeting every criterion without a recognition decision yet."""
+        return self.met_all - self.met_all_recognised
 
     def history_by_scale(self) -> tuple[tuple[YearFigures, ...], ...]:
         """The history in runs of years judged on sets of as many criteria (QĐ 1980 then QĐ 318: 19 each):

@@ -1,11 +1,12 @@
 """Reads a report's figures through the apps' selectors into `reports.figures.data`. Nothing here queries
 the database itself: every read is a selector's, shared with the pages."""
 
+import datetime
 from collections import Counter
 from decimal import Decimal
 
 from communes.models import AdministrativeUnit
-from communes.selectors import current_boundaries
+from communes.selectors import current_boundaries, unit_names_within
 from criteria import selectors
 from criteria.bands import ALL_MET
 from criteria.models import CriteriaSet, Tier
@@ -79,6 +80,11 @@ def report_figures(*, unit: AdministrativeUnit, year: int, start: int | None = N
         earlier=_earlier(unit, start=start, year=year) if appendix else (),
         segments=_segments(history, start=start),
         map=_map(now),
+        met_all_recognised=sum(
+            1 for commune in now.communes if now.criteria and commune.met == len(now.criteria) and commune.tier
+        ),
+        unit_names=unit_names_within(unit, on=datetime.date(year, 1, 1)),
+        assessed=now.assessed,
     )
 
 
