@@ -1,6 +1,8 @@
 """The API's endpoints: lists and rows of every app, and the funding totals and report figures of a unit and a
 year. Each reads through ntm_portal.api.selectors or the apps' selectors; scope is communes/access.py's."""
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -117,10 +119,13 @@ class ReportFiguresView(APIView):
         return Response(figures_json(report_figures(unit=unit, year=query.validated_data["year"])))
 
 
+# Swagger UI's stylesheet draws its icons as data: images; images cannot run code, so this page alone allows them.
+@method_decorator(name="dispatch", decorator=csp_update({"img-src": [SELF, "data:"]}))
 @method_decorator(name="get", decorator=extend_schema(exclude=True))
 class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI with its files from the project (drf-spectacular-sidecar) and its set-up script as a file of its
-    own, so the Content-Security-Policy needs no exception; the page's template has no inline style either."""
+    own, so scripts and styles need no exception to the Content-Security-Policy (the template has no inline style).
+    """
 
     template_name = "ntm_portal/api_docs.html"
     url_name = "api:schema"
