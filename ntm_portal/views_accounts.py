@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from communes import access
 from communes.audit import Kind, security_event_record
@@ -59,6 +59,7 @@ def _profile(request: HttpRequest, *, new_key: str = "") -> HttpResponse:
 
 @login_required
 @never_cache
+@require_GET
 def profile(request: HttpRequest) -> HttpResponse:
     return _profile(request)
 
