@@ -4,6 +4,7 @@ caller's, as on the pages) and `?year=`, with a few fields of each kind of row."
 import datetime
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
@@ -29,7 +30,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         method="filter_unit", min_value=1, decimal_places=0, label=_("Unit, with everything under it")
     )
 
-    def filter_unit(self, queryset, name: str, value) -> object:
+    def filter_unit(self, queryset, name: str, value) -> QuerySet:
         unit = access.unit_for_user_or_404(self.request.user, int(value))
         return queryset.filter(**{f"{self.unit_path}__in": unit_ids_within(unit)})
 
@@ -41,9 +42,9 @@ class UnitFilter(ScopedFilterSet):
 
     class Meta:
         model = AdministrativeUnit
-        fields = ["code", "level", "in_programme"]
+        fields = ["code", "in_programme"]
 
-    def filter_year(self, queryset, name: str, value) -> object:
+    def filter_year(self, queryset, name: str, value) -> QuerySet:
         """Units on the map in force on 1 January of the year, as every page counts a year."""
         return queryset.valid_on(datetime.date(int(value), 1, 1))
 
@@ -55,9 +56,9 @@ class CriteriaSetFilter(django_filters.FilterSet):
 
     class Meta:
         model = CriteriaSet
-        fields = ["code", "tier", "assessed_level"]
+        fields = ["code"]
 
-    def filter_year(self, queryset, name: str, value) -> object:
+    def filter_year(self, queryset, name: str, value) -> QuerySet:
         """Sets whose period covers the year."""
         return queryset.filter(period_start__lte=int(value), period_end__gte=int(value))
 
@@ -69,7 +70,7 @@ class AssessmentFilter(ScopedFilterSet):
 
     class Meta:
         model = Assessment
-        fields = ["year", "status"]
+        fields: list[str] = []
 
 
 class RecognitionFilter(ScopedFilterSet):
@@ -78,7 +79,7 @@ class RecognitionFilter(ScopedFilterSet):
 
     class Meta:
         model = Recognition
-        fields = ["year", "tier"]
+        fields: list[str] = []
 
 
 class TargetFilter(ScopedFilterSet):
@@ -87,4 +88,4 @@ class TargetFilter(ScopedFilterSet):
 
     class Meta:
         model = Target
-        fields = ["year", "tier"]
+        fields: list[str] = []

@@ -155,6 +155,17 @@ def test_the_figures_refuse_bad_parameters(api_world, endpoint, params):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("endpoint", ["units", "assessments", "funding", "report-figures"])
+def test_an_id_past_any_unit_is_404_not_an_error(api_world, endpoint):
+    response = api_world.client("admin").get(f"/api/v1/{endpoint}/", {"unit": "9" * 30, "year": YEAR})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("endpoint", ["units", "criteria-sets", "assessments", "recognitions", "targets"])
+def test_a_row_id_past_any_row_is_404(api_world, endpoint):
+    assert api_world.client("admin").get(f"/api/v1/{endpoint}/{'9' * 30}/").status_code == 404
+
+
 def test_report_figures_need_a_year_and_funding_a_readable_period(api_world):
     client = api_world.client("province_staff")
     assert list(client.get("/api/v1/report-figures/").json()) == ["year"]
