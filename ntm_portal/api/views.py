@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -71,11 +72,14 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.targets_in_scope(self.request.user)
 
 
-def asked_unit(request: Request, raw: int | None) -> AdministrativeUnit | None:
+def asked_unit(request: Request, raw: int | None) -> AdministrativeUnit:
     """The unit named (404 when it is not the caller's), else the caller's widest one or their commune, as the
-    funding page and the dashboard choose."""
+    funding page and the dashboard choose; 404 too for a caller with neither."""
     roots = access.overview_roots(request.user)
-    return access.asked_or_default_unit(request.user, None if raw is None else str(raw), roots=roots)
+    unit = access.asked_or_default_unit(request.user, None if raw is None else str(raw), roots=roots)
+    if unit is None:
+        raise NotFound(_("Name a unit: ?unit=<id>."))
+    return unit
 
 
 class FundingView(APIView):
@@ -89,13 +93,11 @@ class FundingView(APIView):
         query.is_valid(raise_exception=True)
         asked = query.validated_data
         unit = asked_unit(request, asked.get("unit"))
-        if unit is None:
-            return Response({"detail": _("Name a unit: ?unit=<id>.")}, status=404)
         kind = asked["kind"]
         period = asked.get("period") or (Period.year(asked["year"]) if "year" in asked else None)
         period = period or next(iter(funding_periods(unit=unit, kind=kind)), None)
         if period is None:
-            return Response({"detail": _("No funding is recorded for this unit.")}, status=404)
+            raise NotFound(_("No funding is recorded for this unit."))
         summary = funding_summary(unit=unit, period=period, kind=kind)
         return Response(serializers.FundingSummarySerializer(summary, context={"unit": unit}).data)
 
@@ -114,8 +116,6 @@ class ReportFiguresView(APIView):
         query = serializers.FiguresQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         unit = asked_unit(request, query.validated_data.get("unit"))
-        if unit is None:
-            return Response({"detail": _("Name a unit: ?unit=<id>.")}, status=404)
         return Response(figures_json(report_figures(unit=unit, year=query.validated_data["year"])))
 
 

@@ -2,11 +2,12 @@
 reads it too, pages, filters and their refusals, and a fixed number of queries a page."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment
-from ntm_portal.api.services import api_token_revoke
+from ntm_portal.api.services import api_token_create, api_token_revoke
 from tests.api.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +196,14 @@ def test_a_page_takes_a_fixed_number_of_queries(api_world, endpoint, django_asse
 def test_the_docs_link_on_the_profile_page_is_the_apis(api_world, client):
     client.force_login(api_world.world.users["leader"])
     assert reverse("api:docs") in client.get(reverse("profile")).content.decode()
+
+
+def test_an_account_without_a_unit_sees_nothing(api_world, client):
+    nobody = get_user_model().objects.create_user(username="chua_co_don_vi", password="mat-khau-thu-2026")
+    headers = {"HTTP_AUTHORIZATION": f"Token {api_token_create(actor=nobody).key}"}
+    for endpoint in ("units", "criteria-sets", "assessments", "recognitions", "targets"):
+        assert client.get(f"/api/v1/{endpoint}/", **headers).json()["count"] == 0
+    for endpoint in ("funding", "report-figures"):
+        response = client.get(f"/api/v1/{endpoint}/", {"year": YEAR}, **headers)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Hãy chỉ rõ đơn vị: ?unit=<mã số>."}
