@@ -185,10 +185,14 @@ def test_report_figures_default_to_the_callers_widest_unit(api_world):
     assert body["figures"]["unit"]["id"] == api_world.world.district.pk
 
 
-@pytest.mark.parametrize("endpoint", ["units", "criteria-sets", "assessments", "recognitions", "targets"])
+# The token, the memberships, the count, the page and its prefetches: none per row.
+QUERIES = {"units": 5, "criteria-sets": 7, "assessments": 5, "recognitions": 4, "targets": 4}
+
+
+@pytest.mark.parametrize("endpoint", QUERIES)
 def test_a_page_takes_a_fixed_number_of_queries(api_world, endpoint, django_assert_max_num_queries):
     client = api_world.client("province_staff")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(QUERIES[endpoint]):
         response = client.get(f"/api/v1/{endpoint}/", {"page_size": 500})
     assert response.status_code == 200
 
