@@ -142,9 +142,12 @@ def test_report_figures_of_the_personas_own_unit(api_world, role):
     ("role", "provincial"),
     [
         ("province_staff", {"own"}),
+        ("district_staff", {"own"}),
         ("official_a", {"own"}),
+        ("official_b", {"own"}),
         ("leader", {"own"}),
         ("admin", {"own", "foreign"}),
+        ("other_province_staff", {"foreign"}),
         ("other_official", {"foreign"}),
     ],
 )
