@@ -247,6 +247,18 @@ def visible_criteria_sets(user, sets: QuerySet[M]) -> QuerySet[M]:
     return sets.filter(Q(issuing_unit__isnull=True) | Q(issuing_unit__in=criteria_set_provinces(user)))
 
 
+def readable_criteria_sets(user, sets: QuerySet[M]) -> QuerySet[M]:
+    """Of `sets`, those the user reads results against: national sets and those of the provinces their units
+    lie in (everything for administrators); nothing for a user without a unit."""
+    if is_admin(user):
+        return sets
+    units = [m.unit for m in memberships(user)]
+    if not units:
+        return sets.none()
+    provinces = {unit.province().pk for unit in units}
+    return sets.filter(Q(issuing_unit__isnull=True) | Q(issuing_unit__in=provinces))
+
+
 def criteria_set_for_user_or_404(user, sets: QuerySet[M], set_id: int) -> M:
     """A criteria set the editor shows the user (see visible_criteria_sets); 404 otherwise."""
     obj = visible_criteria_sets(user, sets).select_related("issuing_unit").filter(pk=set_id).first()
@@ -383,6 +395,12 @@ def asked_unit_or_404(user, raw: str | None, *, roots: list[AdministrativeUnit])
     if not raw.isdigit():
         raise Http404
     return next((root for root in roots if root.pk == int(raw)), None) or unit_for_user_or_404(user, int(raw))
+
+
+def asked_or_default_unit(user, raw: str | None, *, roots: list[AdministrativeUnit]) -> AdministrativeUnit | None:
+    """The unit `?unit=` names (404 when it is not the user's), else the user's widest root or their commune."""
+    asked = asked_unit_or_404(user, raw, roots=roots)
+    return asked or (roots[0] if roots else home_commune(user))
 
 
 def overview_roots(user) -> list[AdministrativeUnit]:

@@ -257,6 +257,8 @@ class SecurityEvent(models.Model):
         DOSSIER_DOWNLOAD = "dossier_download", _("Dossier download")
         PASSWORD_RESET_REQUEST = "password_reset_request", _("Password reset requested")
         PASSWORD_RESET_COMPLETE = "password_reset_complete", _("Password reset completed")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

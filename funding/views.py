@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from communes import access
-from communes.models import AdministrativeUnit
 from funding import selectors
 from funding.models import FundingRecord
 
@@ -20,7 +19,7 @@ MAX_INDENT_DEPTH = 5
 @login_required
 def summary(request: HttpRequest) -> HttpResponse:
     roots = access.overview_roots(request.user)
-    unit = _unit(request, roots)
+    unit = access.asked_or_default_unit(request.user, request.GET.get("unit"), roots=roots)
     if unit is None:
         return render(request, "funding/summary.html", {"roots": roots})
     kind = request.GET.get("kind", "")
@@ -60,12 +59,6 @@ def summary(request: HttpRequest) -> HttpResponse:
         if access.can_check_funding(request.user, unit):
             context["findings"] = selectors.funding_findings(unit=unit, period=period, kind=kind)
     return render(request, "funding/summary.html", context)
-
-
-def _unit(request: HttpRequest, roots: list[AdministrativeUnit]) -> AdministrativeUnit | None:
-    """The unit asked for (404 when it is not the user's), else the user's widest one or their commune."""
-    asked = access.asked_unit_or_404(request.user, request.GET.get("unit"), roots=roots)
-    return asked or (roots[0] if roots else access.home_commune(request.user))
 
 
 def _period(params: QueryDict) -> selectors.Period | None:

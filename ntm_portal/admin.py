@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.shortcuts import redirect
+from rest_framework.authtoken.models import TokenProxy
 
 from communes import access
 from ntm_portal.models import ChangeRecord, ImportBatch
+
+# DRF's token admin lists every key in clear. Users make and revoke their own on the profile page; an account
+# made inactive in the admin is refused by the API whatever its token.
+admin.site.unregister(TokenProxy)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -19,6 +19,9 @@ account_urlpatterns = [
     path("password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", views_accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("profile/", views_accounts.profile, name="profile"),
+    path("profile/api-token/", views_accounts.api_token_create, name="api_token_create"),
+    path("profile/api-token/revoke/", views_accounts.api_token_revoke, name="api_token_revoke"),
 ]
 
 urlpatterns = [
@@ -33,6 +36,8 @@ urlpatterns = [
     path("imports/<int:batch_id>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("imports/<int:batch_id>/cancel/", views_import.import_cancel, name="import_cancel"),
     path("jobs/<int:job_id>/", views_jobs.download_job, name="download_job"),
+    # The read-only API (ntm_portal/api): tokens are made on the profile page.
+    path("api/v1/", include("ntm_portal.api.urls")),
     path("jobs/<int:job_id>/file/", views_jobs.download_job_file, name="download_job_file"),
     path("", include("communes.urls")),
     path("", include("criteria.urls")),

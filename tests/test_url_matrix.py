@@ -36,6 +36,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import path, reverse
+from rest_framework.authtoken.models import Token
 
 from communes.models import BoundaryUpload
 from criteria import forms_sets
@@ -601,6 +602,55 @@ other_official        404      404      404   404
 """)
 
 
+# The API answers 401 to anonymous callers (no redirect: a program calls it) and reads no more than the pages.
+def for_api(answers: Table) -> Table:
+    return Table(answers.targets, {**answers.cells, "anonymous": dict.fromkeys(answers.targets, "401")})
+
+
+API_EVERY = every("200", anonymous="401")
+API_WRITE = every("405", anonymous="401")
+API_SCOPE_UNITS = for_api(SCOPE_UNITS)
+API_ROW_SEEN = table("""
+                      A     B     foreign
+anonymous             401   401   401
+province_staff        200   200   404
+district_staff        200   200   404
+official_a            200   404   404
+official_b            404   200   404
+leader                200   200   404
+admin                 200   200   200
+other_province_staff  404   404   200
+other_official        404   404   200
+""")
+# The matrix world has a recognition and a target of commune A alone.
+API_ROW_OF_A = Table(("A",), {role: {"A": row["A"]} for role, row in API_ROW_SEEN.cells.items()})
+API_UNIT_SEEN = table("""
+                      A     B     district foreign
+anonymous             401   401   401      401
+province_staff        200   200   200      404
+district_staff        200   200   200      404
+official_a            200   404   404      404
+official_b            404   200   404      404
+leader                200   200   200      404
+admin                 200   200   200      200
+other_province_staff  404   404   404      200
+other_official        404   404   404      200
+""")
+# National sets for everyone with a unit; a province's own for those whose units lie in it.
+API_SET_SEEN = table("""
+                      national own   foreign
+anonymous             401      401   401
+province_staff        200      200   404
+district_staff        200      200   404
+official_a            200      200   404
+official_b            200      200   404
+leader                200      200   404
+admin                 200      200   200
+other_province_staff  200      404   200
+other_official        200      404   200
+""")
+
+
 # ---------------------------------------------------------------- rows
 
 
@@ -677,6 +727,22 @@ def with_unit(name: str) -> Callable[[MatrixWorld, str], str]:
         return base if target == "page" else f"{base}&unit={units[target].pk}"
 
     return url
+
+
+def api_row(name: str, rows: str) -> Callable[[MatrixWorld, str], str]:
+    """The API's address of a row of commune A, B or Bắc Kạn's (an assessment; a recognition or a target of A)."""
+
+    def url(mw: MatrixWorld, target: str) -> str:
+        if rows == "assessments":
+            return reverse(name, kwargs={"pk": mw.assessments[target].pk})
+        model = {"recognitions": Recognition, "targets": Target}[rows]
+        return reverse(name, kwargs={"pk": model.objects.filter(unit=mw.communes[target]).order_by("pk").first().pk})
+
+    return url
+
+
+def api_token_count(mw, target):
+    return Token.objects.count()
 
 
 COMMUNE_TARGETS = ("A", "B", "district", "foreign")
@@ -946,6 +1012,32 @@ ROWS: list[Row] = [
     Row("download_job_file", download("download_job_file"), targets=OWNED, get=JOB_SEEN, post=JOB_SEEN),
     Row("reports:job_retry", job("reports:job_retry"), targets=OWNED, get=every("405"), post=JOB_RETRY_REFUSED,
         state=lambda mw, target: RenderJob.objects.count()),
+    # The profile page and its API token.
+    Row("profile", page("profile"), get=every("200"), post=every("405")),
+    Row("api_token_create", page("api_token_create"), get=every("302"), post=every("200+"), state=api_token_count),
+    Row("api_token_revoke", page("api_token_revoke"), get=every("302"), post=every("302"), state=api_token_count),
+    # The read-only API: lists narrowed by ?unit= as the pages are, rows of units in scope; nothing is written.
+    *(Row(f"api:{name}-list", with_unit(f"api:{name}-list"), targets=UNITS_ASKED, get=API_SCOPE_UNITS,
+          post=API_WRITE) for name in ("unit", "assessment", "recognition", "target")),
+    Row("api:funding", with_unit("api:funding"), targets=UNITS_ASKED, get=API_SCOPE_UNITS,
+        post=API_WRITE),
+    Row("api:report-figures", with_unit("api:report-figures"), targets=UNITS_ASKED, get=API_SCOPE_UNITS,
+        post=API_WRITE),
+    Row("api:unit-detail", lambda mw, target: reverse("api:unit-detail", kwargs={"pk": mw.communes[target].pk}),
+        targets=COMMUNE_TARGETS, get=API_UNIT_SEEN, post=API_WRITE),
+    Row("api:assessment-detail", api_row("api:assessment-detail", "assessments"), targets=LIVE_EVIDENCE,
+        get=API_ROW_SEEN, post=API_WRITE),
+    Row("api:recognition-detail", api_row("api:recognition-detail", "recognitions"), targets=("A",),
+        get=API_ROW_OF_A, post=API_WRITE),
+    Row("api:target-detail", api_row("api:target-detail", "targets"), targets=("A",), get=API_ROW_OF_A,
+        post=API_WRITE),
+    Row("api:criteria-set-list", page("api:criteria-set-list"), get=API_EVERY, post=API_WRITE),
+    Row("api:criteria-set-detail",
+        lambda mw, target: reverse("api:criteria-set-detail", kwargs={"pk": mw.sets[target].pk}), targets=SETS,
+        get=API_SET_SEEN, post=API_WRITE),
+    # The schema and its docs page name no data: anyone reads them.
+    Row("api:schema", page("api:schema"), get=every("200", anonymous="200"), post=every("405", anonymous="405")),
+    Row("api:docs", page("api:docs"), get=every("200", anonymous="200"), post=every("405", anonymous="405")),
     # The criteria-set editor.
     Row("criteria:set_list", page("criteria:set_list"), get=SETS_OPENED, post=SETS_OPENED),
     Row("criteria:set_create", lambda mw, target: reverse("criteria:set_create"), targets=("own", "foreign"),
