@@ -38,3 +38,19 @@
     block.addEventListener("change", function () { update(block); });
   });
 })();
+
+// Changes not saved (typed here, or refused by the last save) are not lost silently: leaving the page asks first.
+(function () {
+  "use strict";
+  var form = document.querySelector(".entry-form");
+  if (!form) { return; }
+  var dirty = form.dataset.refused === "true";
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("change", function () { dirty = true; });
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty) { return; }
+    event.preventDefault();
+    event.returnValue = form.dataset.unsavedWarning;
+  });
+})();
