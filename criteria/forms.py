@@ -46,6 +46,7 @@ class TypedIntegerField(_ReadAsTyped, forms.IntegerField):
 def _range_messages(kind: str, unit: str) -> dict[str, str]:
     """A refused value is answered with what the field takes, in words ("Nhập mức từ 1 đến 5.")."""
     message = _("Enter %(range)s.") % {"range": display.value_range_text(kind, unit)}
+    message = message.replace("%", "%%")  # Django fills the message with the limits' values (%(limit_value)s)
     return {"invalid": message, "min_value": message, "max_value": message}
 
 
