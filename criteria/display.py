@@ -138,7 +138,7 @@ def value_display(indicator: Indicator, value) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, Mapping):
         return "; ".join(
-            f"{part_label(key, position)}: {_stored_value_text(str(part).lower() if isinstance(part, bool) else str(part))}"
+            f"{part_label(key, position)}: {_stored_value_text(str(part).lower() if isinstance(part, bool) else part)}"
             for position, (key, part) in enumerate(value.items(), start=1)
         )
     unit = f" {indicator.unit}" if indicator.unit else ""
@@ -209,7 +209,8 @@ def step_consequence_text(step: str) -> str:
     }.get(step, "")
 
 
-def _stored_value_text(text: str) -> str:
+def _stored_value_text(text) -> str:
+    text = str(text)
     if text == "":
         return "—"
     if text in ("true", "false"):

@@ -75,7 +75,7 @@ def test_a_level_out_of_range_names_the_range():
     from criteria.forms import indicator_number_field
 
     level = indicator_number_field(Indicator.Kind.LEVEL, "17.1", typed=True)
-    with pytest.raises(Exception, match="Nhập mức từ 1 đến 5."):
+    with pytest.raises(Exception, match=r"Nhập mức từ 1 đến 5\."):
         level.clean("7")
 
 
