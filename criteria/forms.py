@@ -140,6 +140,12 @@ class AssessmentEntryForm(forms.Form):
         names = [name for name in self.fields if name in self.errors]
         return [self[name] for name in sorted(names, key=lambda name: not self.in_place(name))]
 
+    def focus_first_value(self) -> None:
+        """A form to fill opens with the cursor in its first value: typing starts at once, Tab goes on."""
+        first = next((name for name in self.fields if self.in_place(name)), None)
+        if first:
+            self.fields[first].widget.attrs["autofocus"] = True
+
     def overrides_have_errors(self) -> bool:
         return any(not self.in_place(field.name) for field in self.invalid_fields())
 

@@ -133,6 +133,7 @@ def assessment_entry(request: HttpRequest, unit_id: int, year: int) -> HttpRespo
             invalid[0].field.widget.attrs["autofocus"] = True
     else:
         form = AssessmentEntryForm(page=page, initial_values=initial_values)
+        form.focus_first_value()
     status = 409 if stale else (400 if request.method == "POST" else 200)
     return render(
         request,

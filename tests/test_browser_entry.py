@@ -75,3 +75,28 @@ def test_a_commune_official_cannot_open_another_commune(page, live_server):
     response = page.goto(f"{live_server.url}/communes/{other.pk}/2021/")
     assert response.status == 404
     assert "Chu Trinh" not in page.content()
+
+
+def test_a_commune_official_enters_a_whole_year_by_keyboard_only(page, live_server, world):
+    from criteria.models import IndicatorValue
+    from tests.keyboard_entry import enter_commune_year, indicator_ids
+    from tests.personas import PASSWORD
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "official_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("form[action$='/accounts/login/'] button[type=submit]")
+    page.goto(f"{live_server.url}/communes/{world.commune_a.pk}/2024/edit/")
+
+    run = enter_commune_year(page)
+
+    assert run.keystrokes == run.ideal  # no stop in the Tab order but the values and "Lưu"
+    assert re.search(rf"/communes/{world.commune_a.pk}/2024/$", page.url)
+    assert page.locator(".message-success").count() == 1
+    assessment = Assessment.objects.get(unit=world.commune_a, year=2024)
+    stored = set(IndicatorValue.objects.filter(assessment=assessment).values_list("indicator_id", flat=True))
+    assert stored == indicator_ids(run.field_ids)
+    assert all(value.value not in (None, "", {}) for value in IndicatorValue.objects.filter(assessment=assessment))
+    # Criteria without indicators take the result typed; the others follow their values and thresholds.
+    direct = CriterionResult.objects.filter(assessment=assessment, criterion__indicators__isnull=True)
+    assert direct.exists() and all(result.is_met for result in direct)
