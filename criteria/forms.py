@@ -106,7 +106,7 @@ class AssessmentEntryForm(forms.Form):
             for indicator_row in row.indicators:
                 indicator = indicator_row.indicator
                 self._add_indicator(indicator_row, values.get(indicator.pk))
-            self._add_criterion(row.criterion, row.result)
+            self._add_criterion(row.criterion, row.result, direct=not row.indicators)
 
     def _add_indicator(self, row: IndicatorRow, value) -> None:
         indicator, rule = row.indicator, row.outcome.threshold
@@ -149,12 +149,13 @@ class AssessmentEntryForm(forms.Form):
     def overrides_have_errors(self) -> bool:
         return any(not self.in_place(field.name) for field in self.invalid_fields())
 
-    def _add_criterion(self, criterion: Criterion, result: CriterionResult | None) -> None:
+    def _add_criterion(self, criterion: Criterion, result: CriterionResult | None, *, direct: bool) -> None:
         prefix = f"crit_{criterion.pk}"
         self.fields[f"{prefix}_result"] = forms.ChoiceField(
             label=_("Criterion %(number)s result") % {"number": criterion.number},
             choices=RESULT_CHOICES,
             required=False,
+            help_text=_("Choose Met or Not met.") if direct else "",
         )
         self.fields[f"{prefix}_override"] = forms.BooleanField(label=_("Override"), required=False)
         self.fields[f"{prefix}_reason"] = forms.CharField(

@@ -1,5 +1,7 @@
 """axe-core on the key pages, signed in as the people who use them: no serious or critical violation."""
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -77,3 +79,21 @@ def _set_id(world):
     from criteria.services import criteria_set_for
 
     return criteria_set_for(unit=world.commune_a, year=YEAR).pk
+
+
+def test_the_pages_full_of_a_provinces_results(page, live_server):
+    """The demo province (217 communes, years of results, a report): long tables and full forms pass too."""
+    from django.core.management import call_command
+
+    from ntm_portal.demo.accounts import DEMO_PASSWORD
+
+    call_command("load_demo", stdout=io.StringIO())
+    draft = Assessment.objects.filter(year=2025, status="draft").order_by("unit__code").first()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "vpdp.tinh")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form[action$='/accounts/login/'] button[type=submit]")
+    commune = reverse("criteria:commune", kwargs={"unit_id": draft.unit.pk, "year": 2025})
+    for path in ("/dashboard/", "/results/?year=2025", commune, f"{commune}edit/", f"{commune}evidence/", "/reports/"):
+        assert page.goto(f"{live_server.url}{path}").status == 200
+        assert_accessible(page)

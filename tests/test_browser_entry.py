@@ -100,3 +100,46 @@ def test_a_commune_official_enters_a_whole_year_by_keyboard_only(page, live_serv
     # Criteria without indicators take the result typed; the others follow their values and thresholds.
     direct = CriterionResult.objects.filter(assessment=assessment, criterion__indicators__isnull=True)
     assert direct.exists() and all(result.is_met for result in direct)
+
+
+def test_a_refused_save_shows_its_summary_focuses_the_field_and_leaving_asks_first(page, live_server, world):
+    from tests.keyboard_entry import VALUE_FIELDS
+    from tests.personas import PASSWORD
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "official_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("form[action$='/accounts/login/'] button[type=submit]")
+    page.goto(f"{live_server.url}/communes/{world.commune_a.pk}/2024/edit/")
+    values = page.locator(VALUE_FIELDS)
+    assert page.evaluate("document.activeElement.id") == values.first.get_attribute("id")  # cursor in the first
+    first = values.evaluate_all(
+        """elements => elements.map(element => element.id).filter(id =>
+            (document.getElementById(id + "_helptext") || {}).textContent?.includes("tỷ lệ %")).pop()"""
+    )
+    page.fill(f"#{first}", "120")
+    page.focus(f"#{first}")
+    with page.expect_navigation() as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 400
+
+    summary = page.locator("#error-summary[role=alert]")
+    assert summary.is_visible()
+    assert "Nhập tỷ lệ % từ 0 đến 100." in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == first
+    # The last percentage on the form, far down: the page scrolls to it, it does not reload at the top.
+    box = page.evaluate("document.activeElement.getBoundingClientRect().top")
+    assert page.evaluate("window.scrollY") > 0 and 0 <= box < page.viewport_size["height"]
+    assert summary.locator(f"a[href='#{first}']").count() == 1
+
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.click(".entry-form .form-actions a.btn")  # "Hủy": the typed value was refused, not saved
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith("/edit/")
