@@ -51,6 +51,12 @@ def number_text(value: Decimal | int | str) -> str:
     return number_format(decimal, decimal_pos=places)
 
 
+def ordered_parts(keys) -> list[str]:
+    """The conditions in the decision's order (the database keeps a JSON object's keys in an order of its own)."""
+    order = list(PART_LABELS)
+    return sorted(keys, key=lambda key: (order.index(key) if key in order else len(order), key))
+
+
 def part_label(key: str, position: int) -> str:
     """A condition of a composite indicator in words; one the table does not know by its position, never its key."""
     return PART_LABELS.get(key) or _("condition %(number)s") % {"number": position}
@@ -94,7 +100,7 @@ def threshold_text(indicator: Indicator, rule: ThresholdRule | None) -> str:
             return not_known_text()
         return "; ".join(
             f"{part_label(key, position)}: {part_threshold_text(indicator, rule, key)}"
-            for position, key in enumerate(rule.parts, start=1)
+            for position, key in enumerate(ordered_parts(rule.parts), start=1)
         )
     if not rule.value:
         return not_known_text()
@@ -139,7 +145,7 @@ def value_display(indicator: Indicator, value) -> str:
     if isinstance(value, Mapping):
         return "; ".join(
             f"{part_label(key, position)}: {_stored_value_text(str(part).lower() if isinstance(part, bool) else part)}"
-            for position, (key, part) in enumerate(value.items(), start=1)
+            for position, (key, part) in enumerate(((key, value[key]) for key in ordered_parts(value)), start=1)
         )
     unit = f" {indicator.unit}" if indicator.unit else ""
     return f"{number_text(value)}{unit}"

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,8 +47,9 @@ class TypedIntegerField(_ReadAsTyped, forms.IntegerField):
 def _range_messages(kind: str, unit: str) -> dict[str, str]:
     """A refused value is answered with what the field takes, in words ("Nhập mức từ 1 đến 5.")."""
     message = _("Enter %(range)s.") % {"range": display.value_range_text(kind, unit)}
-    message = message.replace("%", "%%")  # Django fills the message with the limits' values (%(limit_value)s)
-    return {"invalid": message, "min_value": message, "max_value": message}
+    # Django fills the limits' messages with their values (%(limit_value)s), not the message of a non-number.
+    limit = message.replace("%", "%%")
+    return {"invalid": message, "min_value": limit, "max_value": limit}
 
 
 def indicator_number_field(kind: str, label: str, *, typed: bool = False, unit: str = "") -> forms.Field:
@@ -71,6 +73,8 @@ def _yes_no_field(label: str) -> forms.Field:
 
 
 def _help_text(kind: str, unit: str, threshold: str) -> str:
+    if kind == Indicator.Kind.BOOLEAN:
+        return _("Choose Yes or No. Threshold: %(threshold)s") % {"threshold": threshold}
     return _("Takes %(range)s. Threshold: %(threshold)s") % {
         "range": display.value_range_text(kind, unit),
         "threshold": threshold,
@@ -111,11 +115,11 @@ class AssessmentEntryForm(forms.Form):
     def _add_indicator(self, row: IndicatorRow, value) -> None:
         indicator, rule = row.indicator, row.outcome.threshold
         if indicator.kind == Indicator.Kind.COMPOSITE:
-            parts = list((rule.parts if rule and rule.parts else {}) or (value or {}))
+            parts = display.ordered_parts((rule.parts if rule and rule.parts else {}) or (value or {}))
             self.parts[indicator.pk] = parts
             for position, part in enumerate(parts, start=1):
                 kind = _part_kind(rule.parts.get(part) if rule and rule.parts else None)
-                field = _field_of_kind(kind, f"{indicator.code}. {display.part_label(part, position)}")
+                field = _field_of_kind(kind, f"{indicator.code}. {capfirst(display.part_label(part, position))}")
                 field.help_text = _help_text(kind, "", display.part_threshold_text(indicator, rule, part))
                 self.fields[indicator_field_name(indicator, part)] = field
                 self.initial[indicator_field_name(indicator, part)] = _initial(field, (value or {}).get(part))

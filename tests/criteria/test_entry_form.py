@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from criteria import display
 from criteria.evaluation import ThresholdRule
@@ -71,12 +72,18 @@ def test_a_refused_save_is_summarised_at_the_top_with_a_link_and_focus_on_the_fi
     assert not IndicatorValue.objects.exists()
 
 
-def test_a_level_out_of_range_names_the_range():
+def test_a_value_out_of_range_names_the_range():
     from criteria.forms import indicator_number_field
 
     level = indicator_number_field(Indicator.Kind.LEVEL, "17.1", typed=True)
-    with pytest.raises(Exception, match=r"Nhập mức từ 1 đến 5\."):
+    with pytest.raises(ValidationError) as refused:
         level.clean("7")
+    assert refused.value.messages == ["Nhập mức từ 1 đến 5."]
+    percent = indicator_number_field(Indicator.Kind.PERCENT, "15.1", typed=True)
+    for typed in ("120", "-1", "nhiều"):  # above, below, and no number at all
+        with pytest.raises(ValidationError) as refused:
+            percent.clean(typed)
+        assert refused.value.messages == ["Nhập tỷ lệ % từ 0 đến 100."]
 
 
 def test_a_step_asks_first_and_says_what_it_locks(client, world):
