@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from criteria.models import Assessment
+from criteria.services import criteria_set_for
 from tests.accessibility import assert_accessible
 from tests.personas import PASSWORD
 
@@ -46,7 +47,8 @@ def test_results_grid(page, live_server, world):
 
 
 def test_commune_page(page, live_server, world):
-    Assessment.objects.create(unit=world.commune_a, year=YEAR, criteria_set_id=_set_id(world))
+    criteria_set = criteria_set_for(unit=world.commune_a, year=YEAR)
+    Assessment.objects.create(unit=world.commune_a, year=YEAR, criteria_set=criteria_set)
     open_page(page, live_server, "official_a", commune_path("commune", world))
 
 
@@ -73,12 +75,6 @@ def test_reports_page(page, live_server, world):
 
 def test_import_page(page, live_server, world):
     open_page(page, live_server, "province_staff", reverse("import_start"))
-
-
-def _set_id(world):
-    from criteria.services import criteria_set_for
-
-    return criteria_set_for(unit=world.commune_a, year=YEAR).pk
 
 
 def test_the_pages_full_of_a_provinces_results(page, live_server):

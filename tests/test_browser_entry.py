@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment, CriterionResult
+from criteria.services import criteria_set_for
 from ntm_portal.demo.accounts import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -143,3 +144,24 @@ def test_a_refused_save_shows_its_summary_focuses_the_field_and_leaving_asks_fir
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]
     assert page.url.endswith("/edit/")
+
+
+def test_submit_asks_first_saying_what_it_locks(page, live_server, world):
+    from tests.accessibility import assert_accessible
+    from tests.personas import PASSWORD
+
+    criteria_set = criteria_set_for(unit=world.commune_a, year=2024)
+    Assessment.objects.create(unit=world.commune_a, year=2024, criteria_set=criteria_set)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "official_a")
+    page.fill("#id_password", PASSWORD)
+    page.click("form[action$='/accounts/login/'] button[type=submit]")
+    page.goto(f"{live_server.url}/communes/{world.commune_a.pk}/2024/")
+    page.click("button[data-step=submit]")
+    page.wait_for_url(re.compile(r"/transition/submit/$"))
+    assert "Xã sẽ không sửa được các kết quả này nữa" in page.inner_text("main")
+    assert_accessible(page)
+    assert Assessment.objects.get(unit=world.commune_a, year=2024).status == "draft"  # asked, not done
+    page.click(".step-form button[data-step=submit]")
+    page.wait_for_url(re.compile(rf"/communes/{world.commune_a.pk}/2024/$"))
+    assert Assessment.objects.get(unit=world.commune_a, year=2024).status == "submitted"
