@@ -132,6 +132,9 @@ def test_a_refused_save_shows_its_summary_focuses_the_field_and_leaving_asks_fir
     box = page.evaluate("document.activeElement.getBoundingClientRect().top")
     assert page.evaluate("window.scrollY") > 0 and 0 <= box < page.viewport_size["height"]
     assert summary.locator(f"a[href='#{first}']").count() == 1
+    page.evaluate("document.activeElement.blur()")
+    summary.locator(f"a[href='#{first}']").click()
+    assert page.evaluate("document.activeElement.id") == first  # the summary's link puts the cursor there
 
     dialogs = []
 

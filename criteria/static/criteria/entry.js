@@ -54,3 +54,18 @@
     event.returnValue = form.dataset.unsavedWarning;
   });
 })();
+
+// A link of the error summary puts the cursor in its field, not only the field on the screen.
+(function () {
+  "use strict";
+  document.querySelectorAll("#error-summary a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) { return; }
+      event.preventDefault();
+      var overrides = field.closest("details");
+      if (overrides) { overrides.open = true; }
+      field.focus();
+    });
+  });
+})();
