@@ -150,6 +150,11 @@ class AssessmentEntryForm(forms.Form):
         if first:
             self.fields[first].widget.attrs["autofocus"] = True
 
+    def focus_first_invalid(self) -> None:
+        """A refused form opens on its first refused field, the page scrolled there."""
+        if invalid := self.invalid_fields():
+            invalid[0].field.widget.attrs["autofocus"] = True
+
     def overrides_have_errors(self) -> bool:
         return any(not self.in_place(field.name) for field in self.invalid_fields())
 

@@ -129,8 +129,7 @@ def assessment_entry(request: HttpRequest, unit_id: int, year: int) -> HttpRespo
                 return redirect("criteria:commune", unit_id=unit_id, year=year)
         # Submitting now would send the values saved before, not those on the screen: the step refuses.
         request.session[_refused_key(page)] = True
-        if invalid := form.invalid_fields():
-            invalid[0].field.widget.attrs["autofocus"] = True
+        form.focus_first_invalid()
     else:
         form = AssessmentEntryForm(page=page, initial_values=initial_values)
         form.focus_first_value()
