@@ -10,11 +10,20 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, CommuneGroup, Region
-from criteria.evaluation import NATIONAL, IndicatorOutcome, Reason, Status, ThresholdRule
+from criteria.evaluation import NATIONAL, IndicatorOutcome, Reason, Status, ThresholdRule, part_comparison
 from criteria.models import CriteriaSet, Indicator, Recognition, Tier
 
 COMPARISON_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
-PART_LABELS = {"hop_ve_sinh": "nước hợp vệ sinh", "nuoc_sach": "nước sạch"}
+# The conditions of the sets' composite indicators, named as the decisions name them (the sets key them only).
+PART_LABELS = {
+    "hop_ve_sinh": "nước hợp vệ sinh",
+    "nuoc_sach": "nước sạch",
+    "ty_le_tre_6_tuoi_vao_lop_1_pct_min": "tỷ lệ trẻ em 6 tuổi vào lớp 1",
+    "pcgd_mam_non_5_tuoi": "phổ cập giáo dục mầm non cho trẻ em 5 tuổi",
+    "pcgd_tieu_hoc": "phổ cập giáo dục tiểu học",
+    "pcgd_thcs": "phổ cập giáo dục trung học cơ sở",
+    "xoa_mu_chu": "xóa mù chữ",
+}
 
 
 def reason_text(reason: Reason | None) -> str:
@@ -45,6 +54,38 @@ def number_text(value: Decimal | int | str) -> str:
     return number_format(decimal, decimal_pos=places)
 
 
+def ordered_parts(keys) -> list[str]:
+    """The conditions in the decision's order (the database keeps a JSON object's keys in an order of its own)."""
+    order = list(PART_LABELS)
+    return sorted(keys, key=lambda key: (order.index(key) if key in order else len(order), key))
+
+
+def part_label(key: str, position: int) -> str:
+    """A condition of a composite indicator in words; one the table does not know by its position, never its key."""
+    return PART_LABELS.get(key) or _("condition %(number)s") % {"number": position}
+
+
+def part_unit(key: str, unit: str) -> str:
+    return "%" if "_pct" in key else unit
+
+
+def not_known_text() -> str:
+    return _("not known yet: the province's coordination office enters it in the criteria set")
+
+
+def value_range_text(kind: str, unit: str = "") -> str:
+    """What a field of this kind takes, in words: shown beside the field and repeated when a value is refused."""
+    if kind == Indicator.Kind.PERCENT:
+        return _("a percentage from 0 to 100")
+    if kind == Indicator.Kind.LEVEL:
+        return _("a level from 1 to 5")
+    if kind == Indicator.Kind.COUNT:
+        return _("a whole number, 0 or more (%(unit)s)") % {"unit": unit} if unit else _("a whole number, 0 or more")
+    if kind == Indicator.Kind.BOOLEAN:
+        return _("Yes or No")
+    return _("a number, 0 or more (%(unit)s)") % {"unit": unit} if unit else _("a number, 0 or more")
+
+
 def _required_text(required: str, comparison: str, unit: str = "") -> str:
     try:
         amount = number_text(required)
@@ -59,15 +100,21 @@ def threshold_text(indicator: Indicator, rule: ThresholdRule | None) -> str:
         return "—"
     if indicator.kind == Indicator.Kind.COMPOSITE:
         if not rule.parts:
-            return _("not known")
+            return not_known_text()
         return "; ".join(
-            f"{PART_LABELS.get(key, key.replace('_', ' '))} "
-            f"{_required_text(value, indicator.comparison, indicator.unit) if value else _('not known')}"
-            for key, value in rule.parts.items()
+            f"{part_label(key, position)}: {part_threshold_text(indicator, rule, key)}"
+            for position, key in enumerate(ordered_parts(rule.parts), start=1)
         )
     if not rule.value:
-        return _("not known")
+        return not_known_text()
     return _required_text(rule.value, indicator.comparison, indicator.unit)
+
+
+def part_threshold_text(indicator: Indicator, rule: ThresholdRule | None, key: str) -> str:
+    required = (rule.parts or {}).get(key) if rule else None
+    if not required:
+        return not_known_text()
+    return _required_text(required, part_comparison(key, indicator.comparison), part_unit(key, indicator.unit))
 
 
 def basis_text(rule: ThresholdRule | None, *, unit: AdministrativeUnit, criteria_set: CriteriaSet) -> str:
@@ -99,7 +146,10 @@ def value_display(indicator: Indicator, value) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, Mapping):
-        return "; ".join(f"{PART_LABELS.get(k, k.replace('_', ' '))}: {number_text(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{part_label(key, position)}: {_stored_value_text(str(part).lower() if isinstance(part, bool) else part)}"
+            for position, (key, part) in enumerate(((key, value[key]) for key in ordered_parts(value)), start=1)
+        )
     unit = f" {indicator.unit}" if indicator.unit else ""
     return f"{number_text(value)}{unit}"
 
@@ -187,7 +237,28 @@ def step_button_text(step: str) -> str:
     }.get(step, step)
 
 
-def _stored_value_text(text: str) -> str:
+def step_consequence_text(step: str) -> str:
+    """What a step locks or opens, said on the page that asks for its confirmation."""
+    return {
+        "submit": _(
+            "The commune can no longer change these results: they go to review as they are saved now, and can be "
+            "changed again only if they are returned."
+        ),
+        "verify": _("The district confirms these results as they are and sends them to the province for approval."),
+        "approve": _(
+            "These results are locked: nobody can change them until province staff unlock them, and the reports "
+            "count them as approved."
+        ),
+        "return": _("These results go back to the commune as a draft to be corrected and submitted again."),
+        "unlock": _(
+            "These approved results become a draft again: they can be changed, and must be submitted and approved "
+            "again."
+        ),
+    }.get(step, "")
+
+
+def _stored_value_text(text) -> str:
+    text = str(text)
     if text == "":
         return "—"
     if text in ("true", "false"):

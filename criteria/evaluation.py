@@ -215,6 +215,11 @@ def _combine(statuses: list[Status]) -> Status:
     return Status.UNDECIDED
 
 
+def part_comparison(key: str, comparison: str) -> str:
+    """How one condition of a composite indicator compares: its key says when it is a minimum or a maximum."""
+    return ">=" if key.endswith("_min") else "<=" if key.endswith("_max") else comparison
+
+
 def _compare_parts(
     parts: Mapping[str, str | None] | None, value: Value, comparison: str
 ) -> tuple[Status, Reason | None]:
@@ -226,8 +231,7 @@ def _compare_parts(
         return Status.UNDECIDED, Reason.INVALID_VALUE
     results = []
     for key, required in parts.items():
-        part_comparison = ">=" if key.endswith("_min") else "<=" if key.endswith("_max") else comparison
-        results.append(_compare_text_or_number(required or "", value.get(key), part_comparison))
+        results.append(_compare_text_or_number(required or "", value.get(key), part_comparison(key, comparison)))
     statuses = [status for status, _ in results]
     combined = _combine(statuses)
     reason = None if combined != Status.UNDECIDED else next(reason for status, reason in results if reason)

@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from criteria.commune_detail import CommuneYear
-from criteria.evaluation import ThresholdRule
+from criteria import display
+from criteria.commune_detail import CommuneYear, IndicatorRow
 from criteria.models import Criterion, CriterionResult, Indicator
 from criteria.services import DirectInput, normalised
 from ntm_portal.numbers import number_from_text
@@ -43,30 +44,57 @@ class TypedIntegerField(_ReadAsTyped, forms.IntegerField):
     pass
 
 
-def indicator_number_field(kind: str, label: str, *, typed: bool = False) -> forms.Field:
+def _range_messages(kind: str, unit: str) -> dict[str, str]:
+    """A refused value is answered with what the field takes, in words ("Nhập mức từ 1 đến 5.")."""
+    message = _("Enter %(range)s.") % {"range": display.value_range_text(kind, unit)}
+    # Django fills the limits' messages with their values (%(limit_value)s), not the message of a non-number.
+    limit = message.replace("%", "%%")
+    return {"invalid": message, "min_value": limit, "max_value": limit}
+
+
+def indicator_number_field(kind: str, label: str, *, typed: bool = False, unit: str = "") -> forms.Field:
     """The field of a number-valued indicator: what the entry form accepts, and so what an import accepts.
     `typed`: the entry form's field, which reads the text a person typed; an import gives it a plain number."""
     decimal_field, integer_field = (
         (TypedDecimalField, TypedIntegerField) if typed else (forms.DecimalField, forms.IntegerField)
     )
+    common = {"label": label, "required": False, "error_messages": _range_messages(kind, unit)}
     if kind == Indicator.Kind.PERCENT:
-        return decimal_field(
-            label=label, required=False, min_value=0, max_value=100, max_digits=7, decimal_places=4, localize=True
-        )
+        return decimal_field(**common, min_value=0, max_value=100, max_digits=7, decimal_places=4, localize=True)
     if kind == Indicator.Kind.COUNT:
-        return integer_field(label=label, required=False, min_value=0, max_value=LARGEST_COUNT, localize=True)
+        return integer_field(**common, min_value=0, max_value=LARGEST_COUNT, localize=True)
     if kind == Indicator.Kind.LEVEL:
-        return integer_field(label=label, required=False, min_value=1, max_value=5)
-    return decimal_field(label=label, required=False, min_value=0, max_digits=16, decimal_places=4, localize=True)
+        return integer_field(**common, min_value=1, max_value=5)
+    return decimal_field(**common, min_value=0, max_digits=16, decimal_places=4, localize=True)
 
 
-def _part_field(required: str | None, label: str) -> forms.Field:
+def _yes_no_field(label: str) -> forms.Field:
+    return forms.TypedChoiceField(label=label, choices=YES_NO, required=False, coerce=_BOOL.get, empty_value=None)
+
+
+def _help_text(kind: str, unit: str, threshold: str) -> str:
+    if kind == Indicator.Kind.BOOLEAN:
+        return _("Choose Yes or No. Threshold: %(threshold)s") % {"threshold": threshold}
+    return _("Takes %(range)s. Threshold: %(threshold)s") % {
+        "range": display.value_range_text(kind, unit),
+        "threshold": threshold,
+    }
+
+
+def _part_kind(required: str | None) -> str:
+    """What a condition of a composite indicator takes, read from what its threshold requires."""
     text = (required or "").strip().lower()
     if text in ("đạt", "không", "có"):
-        return forms.TypedChoiceField(label=label, choices=YES_NO, required=False, coerce=_BOOL.get, empty_value=None)
+        return Indicator.Kind.BOOLEAN
     if text.startswith("mức độ"):
-        return TypedIntegerField(label=label, required=False, min_value=1, max_value=5)
-    return indicator_number_field(Indicator.Kind.PERCENT, label, typed=True)
+        return Indicator.Kind.LEVEL
+    return Indicator.Kind.PERCENT
+
+
+def _field_of_kind(kind: str, label: str, unit: str = "") -> forms.Field:
+    if kind == Indicator.Kind.BOOLEAN:
+        return _yes_no_field(label)
+    return indicator_number_field(kind, label, typed=True, unit=unit)
 
 
 class AssessmentEntryForm(forms.Form):
@@ -81,36 +109,62 @@ class AssessmentEntryForm(forms.Form):
         for row in page.rows:
             for indicator_row in row.indicators:
                 indicator = indicator_row.indicator
-                self._add_indicator(indicator, values.get(indicator.pk), indicator_row.outcome.threshold)
-            self._add_criterion(row.criterion, row.result)
+                self._add_indicator(indicator_row, values.get(indicator.pk))
+            self._add_criterion(row.criterion, row.result, direct=not row.indicators)
 
-    def _add_indicator(self, indicator: Indicator, value, rule: ThresholdRule | None) -> None:
-        label = f"{indicator.code}. {indicator.text}"
+    def _add_indicator(self, row: IndicatorRow, value) -> None:
+        indicator, rule = row.indicator, row.outcome.threshold
         if indicator.kind == Indicator.Kind.COMPOSITE:
-            parts = list((rule.parts if rule and rule.parts else {}) or (value or {}))
+            parts = display.ordered_parts((rule.parts if rule and rule.parts else {}) or (value or {}))
             self.parts[indicator.pk] = parts
-            for part in parts:
-                required = rule.parts.get(part) if rule and rule.parts else None
-                field = _part_field(required, f"{label} — {part.replace('_', ' ')}")
+            for position, part in enumerate(parts, start=1):
+                kind = _part_kind(rule.parts.get(part) if rule and rule.parts else None)
+                field = _field_of_kind(kind, f"{indicator.code}. {capfirst(display.part_label(part, position))}")
+                field.help_text = _help_text(kind, "", display.part_threshold_text(indicator, rule, part))
                 self.fields[indicator_field_name(indicator, part)] = field
-                part_value = (value or {}).get(part)
-                self.initial[indicator_field_name(indicator, part)] = _initial(field, part_value)
+                self.initial[indicator_field_name(indicator, part)] = _initial(field, (value or {}).get(part))
             return
-        if indicator.kind == Indicator.Kind.BOOLEAN:
-            field = forms.TypedChoiceField(
-                label=label, choices=YES_NO, required=False, coerce=_BOOL.get, empty_value=None
-            )
-        else:
-            field = indicator_number_field(indicator.kind, label, typed=True)
+        field = _field_of_kind(indicator.kind, f"{indicator.code}. {indicator.text}", indicator.unit)
+        threshold = f"{row.threshold_text} ({row.basis_text})" if row.basis_text else row.threshold_text
+        field.help_text = _help_text(indicator.kind, indicator.unit, threshold)
         self.fields[indicator_field_name(indicator)] = field
         self.initial[indicator_field_name(indicator)] = _initial(field, value)
 
-    def _add_criterion(self, criterion: Criterion, result: CriterionResult | None) -> None:
+    def in_place(self, name: str) -> bool:
+        """Whether the field stands among the values (an indicator, or the result of a criterion without any);
+        the others (overrides) wait in a section of their own after the values, off the keyboard's way."""
+        if name.startswith("ind_"):
+            return True
+        return name.endswith("_result") and any(
+            name == f"crit_{row.criterion.pk}_result" and not row.indicators for row in self.page.rows
+        )
+
+    def invalid_fields(self) -> list:
+        """The bound fields holding an error, in the order of the page: those among the values first."""
+        names = [name for name in self.fields if name in self.errors]
+        return [self[name] for name in sorted(names, key=lambda name: not self.in_place(name))]
+
+    def focus_first_value(self) -> None:
+        """A form to fill opens with the cursor in its first value: typing starts at once, Tab goes on."""
+        first = next((name for name in self.fields if self.in_place(name)), None)
+        if first:
+            self.fields[first].widget.attrs["autofocus"] = True
+
+    def focus_first_invalid(self) -> None:
+        """A refused form opens on its first refused field, the page scrolled there."""
+        if invalid := self.invalid_fields():
+            invalid[0].field.widget.attrs["autofocus"] = True
+
+    def overrides_have_errors(self) -> bool:
+        return any(not self.in_place(field.name) for field in self.invalid_fields())
+
+    def _add_criterion(self, criterion: Criterion, result: CriterionResult | None, *, direct: bool) -> None:
         prefix = f"crit_{criterion.pk}"
         self.fields[f"{prefix}_result"] = forms.ChoiceField(
             label=_("Criterion %(number)s result") % {"number": criterion.number},
             choices=RESULT_CHOICES,
             required=False,
+            help_text=_("Choose Met or Not met.") if direct else "",
         )
         self.fields[f"{prefix}_override"] = forms.BooleanField(label=_("Override"), required=False)
         self.fields[f"{prefix}_reason"] = forms.CharField(

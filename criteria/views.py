@@ -124,10 +124,15 @@ def assessment_entry(request: HttpRequest, unit_id: int, year: int) -> HttpRespo
             except AssessmentError as error:
                 messages.error(request, error.message)
             else:
+                request.session.pop(_refused_key(page), None)
                 messages.success(request, _("The results of %(unit)s are saved.") % {"unit": page.unit.name})
                 return redirect("criteria:commune", unit_id=unit_id, year=year)
+        # Submitting now would send the values saved before, not those on the screen: the step refuses.
+        request.session[_refused_key(page)] = True
+        form.focus_first_invalid()
     else:
         form = AssessmentEntryForm(page=page, initial_values=initial_values)
+        form.focus_first_value()
     status = 409 if stale else (400 if request.method == "POST" else 200)
     return render(
         request,
@@ -141,6 +146,10 @@ def assessment_entry(request: HttpRequest, unit_id: int, year: int) -> HttpRespo
         },
         status=status,
     )
+
+
+def _refused_key(page: CommuneYear) -> str:
+    return f"entry-refused-{page.unit.pk}-{page.year}"
 
 
 def _has_previous(page: CommuneYear) -> bool:
@@ -166,6 +175,8 @@ def _previous_values(request: HttpRequest, page: CommuneYear) -> dict[int, objec
 @login_required
 @require_POST
 def assessment_transition(request: HttpRequest, unit_id: int, year: int, action: str) -> HttpResponse:
+    """A step asks first, saying what it locks (a POST without confirm=1 answers the question page); submit is
+    refused while the last save of this form was refused, since it would send the values saved before."""
     page = commune_page(request, unit_id, year)
     if page.assessment is None or action not in _steps(request.user, page):
         if access.can_view(request.user, page.unit) and page.assessment is not None:
@@ -176,6 +187,11 @@ def assessment_transition(request: HttpRequest, unit_id: int, year: int, action:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
+    refused = action == workflow.Step.SUBMIT and request.session.get(_refused_key(page), False)
+    if request.POST.get("confirm") != "1" or refused:
+        context = {"page": page, "step": action, "version": version, "refused": refused}
+        context["comment"] = request.POST.get("comment", "")
+        return render(request, "criteria/step_confirm.html", context, status=409 if refused else 200)
     try:
         assessment_step(
             user=request.user,

@@ -939,7 +939,7 @@ ROWS: list[Row] = [
         post=ENTRY_SAVED, body=entry_body, state=assessment_version),
     Row("criteria:transition", commune("criteria:transition", action="submit"), targets=COMMUNE_TARGETS,
         get=every("405"), post=SUBMITTED, state=assessment_status,
-        body=lambda mw, target, role: {"version": assessment_version(mw, target) or 0}),
+        body=lambda mw, target, role: {"version": assessment_version(mw, target) or 0, "confirm": "1"}),
     Row("criteria:evidence", commune("criteria:evidence"), targets=COMMUNE_TARGETS, get=COMMUNE_SEEN,
         post=ENTRY_SAVED, body=upload_body, state=evidence_count),
     Row("criteria:dossier", commune("criteria:dossier"), targets=COMMUNE_TARGETS, get=COMMUNE_SEEN,

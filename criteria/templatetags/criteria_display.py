@@ -21,6 +21,11 @@ def step_button_text(step: str) -> str:
 
 
 @register.filter
+def step_consequence_text(step: str) -> str:
+    return display.step_consequence_text(step)
+
+
+@register.filter
 def status_label(status: str) -> str:
     """An assessment status as the grid shows it ("No assessment" for a commune-year without one)."""
     return presenters.status_label(status)

@@ -366,8 +366,7 @@ REFUSALS = {
     ),
     "percent above 100": (
         lambda d: long_file(value_rows(d, [("15.3", "120%")])),
-        "row 4, column H (Giá trị): “120%” cannot be a value of indicator 15.3: Ensure this value is less than or "
-        "equal to 100.",
+        "row 4, column H (Giá trị): “120%” cannot be a value of indicator 15.3: Enter a percentage from 0 to 100.",
     ),
     "not yes or no": (
         lambda d: long_file(value_rows(d, [("8.1", "tốt")])),

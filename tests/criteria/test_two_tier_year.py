@@ -92,7 +92,7 @@ def test_a_2026_assessment_goes_from_the_commune_to_the_province_without_a_distr
     response = official.get(page)
     assert "không áp dụng" in response.content.decode()  # the district step does not apply, and says so
     step = reverse("criteria:transition", kwargs={"unit_id": unit.pk, "year": YEAR, "action": "submit"})
-    official.post(step, {"version": assessment.version})
+    official.post(step, {"version": assessment.version, "confirm": "1"})
     assessment.refresh_from_db()
     assert assessment.status == "submitted"
 
@@ -101,11 +101,11 @@ def test_a_2026_assessment_goes_from_the_commune_to_the_province_without_a_distr
     assert "approve" in response.context["steps"] and "verify" not in response.context["steps"]
     assert 'data-step="verify"' not in response.content.decode()
     verify = reverse("criteria:transition", kwargs={"unit_id": unit.pk, "year": YEAR, "action": "verify"})
-    staff.post(verify, {"version": assessment.version})
+    staff.post(verify, {"version": assessment.version, "confirm": "1"})
     assessment.refresh_from_db()
     assert assessment.status == "submitted"  # verifying is not a step of this year
     approve = reverse("criteria:transition", kwargs={"unit_id": unit.pk, "year": YEAR, "action": "approve"})
-    staff.post(approve, {"version": assessment.version})
+    staff.post(approve, {"version": assessment.version, "confirm": "1"})
     assessment.refresh_from_db()
     assert assessment.status == "approved"
 

@@ -66,7 +66,9 @@ def test_submit_step_access(client, world, role, moves):
     client.logout()
     client = client_for(client, world, role)
     assessment = Assessment.objects.get()
-    response = client.post(url("transition", world.commune_a, action="submit"), {"version": assessment.version})
+    response = client.post(
+        url("transition", world.commune_a, action="submit"), {"version": assessment.version, "confirm": "1"}
+    )
     assessment.refresh_from_db()
     assert (assessment.status == "submitted") is moves
     if role == "official_b":
@@ -184,7 +186,9 @@ def test_workflow_steps_through_the_pages_with_timeline(client, world):
         client.logout()
         client.login(username=who, password=PASSWORD)
         version = Assessment.objects.get().version
-        return client.post(url("transition", world.commune_a, action=step), {"version": version, "comment": comment})
+        return client.post(
+            url("transition", world.commune_a, action=step), {"version": version, "comment": comment, "confirm": "1"}
+        )
 
     take("official_a", "submit")
     take("district_staff", "verify")

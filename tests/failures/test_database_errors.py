@@ -111,7 +111,7 @@ def test_a_database_error_in_a_workflow_step_keeps_the_status_and_the_history(wo
             "FOR EACH ROW EXECUTE FUNCTION ntm_failure_test_refuse()"
         )
     submit = reverse("criteria:transition", kwargs={"unit_id": world.commune_a.pk, "year": YEAR, "action": "submit"})
-    response = client.post(submit, {"version": assessment.version, "comment": ""})
+    response = client.post(submit, {"version": assessment.version, "comment": "", "confirm": "1"})
     assert_error_page(response)
     assert snapshot() == before
     assessment.refresh_from_db()

@@ -38,3 +38,34 @@
     block.addEventListener("change", function () { update(block); });
   });
 })();
+
+// Changes not saved (typed here, or refused by the last save) are not lost silently: leaving the page asks first.
+(function () {
+  "use strict";
+  var form = document.querySelector(".entry-form");
+  if (!form) { return; }
+  var dirty = form.dataset.refused === "true";
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("change", function () { dirty = true; });
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty) { return; }
+    event.preventDefault();
+    event.returnValue = form.dataset.unsavedWarning;
+  });
+})();
+
+// A link of the error summary puts the cursor in its field, not only the field on the screen.
+(function () {
+  "use strict";
+  document.querySelectorAll("#error-summary a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) { return; }
+      event.preventDefault();
+      var overrides = field.closest("details");
+      if (overrides) { overrides.open = true; }
+      field.focus();
+    });
+  });
+})();
