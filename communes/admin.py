@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.audit import membership_changed_record, membership_created_record, membership_deleted_record
-from communes.models import TWO_TIER_MAP_START, AdministrativeUnit, Membership, MembershipProposal, SecurityEvent
+from communes.models import (
+    TWO_TIER_MAP_START,
+    AdministrativeUnit,
+    BoundaryUpload,
+    Membership,
+    MembershipProposal,
+    SecurityEvent,
+    UnitBoundary,
+)
 from communes.selectors import membership_proposals
 from communes.services import AlreadyDecided, membership_proposal_accept, membership_proposal_reject
 from ntm_portal.text import fold
@@ -240,3 +248,26 @@ class SecurityEventAdmin(AdministratorsOnlyReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "at"
     fields = list_display
     readonly_fields = list_display
+
+
+@admin.register(UnitBoundary)
+class UnitBoundaryAdmin(AdministratorsOnlyReadOnlyMixin, FoldedNameSearchMixin, admin.ModelAdmin):
+    """The communes' outlines, uploaded and replaced on the boundaries page (which keeps the replaced ones)."""
+
+    list_display = ["unit", "source_file", "uploaded_by", "at", "replaced_at"]
+    list_filter = [("replaced_at", admin.EmptyFieldListFilter), "at"]
+    list_select_related = ["unit", "uploaded_by"]
+    search_fields = ["unit__name", "unit__code", "source_file"]
+    fields = [*list_display, "replaced_by"]
+    readonly_fields = fields
+
+
+@admin.register(BoundaryUpload)
+class BoundaryUploadAdmin(AdministratorsOnlyReadOnlyMixin, admin.ModelAdmin):
+    """Boundary files checked on the boundaries page, applied or waiting for their uploader's confirmation."""
+
+    list_display = ["file_name", "province", "map", "status", "user", "created_at", "applied_at"]
+    list_filter = ["status", "map"]
+    list_select_related = ["province", "user"]
+    fields = [*list_display, "code_property"]
+    readonly_fields = fields

@@ -36,7 +36,18 @@ class _ReadAsTyped:
         return super().to_python(value)
 
 
-class TypedDecimalField(_ReadAsTyped, forms.DecimalField):
+class FiniteDecimalField(forms.DecimalField):
+    """Refuses NaN and infinities while reading, as any other non-number: Django's own check of them passes the
+    value as a parameter, which a message naming "%" (the unit of a percentage) cannot take."""
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number is not None and not number.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class TypedDecimalField(_ReadAsTyped, FiniteDecimalField):
     pass
 
 
@@ -56,7 +67,7 @@ def indicator_number_field(kind: str, label: str, *, typed: bool = False, unit: 
     """The field of a number-valued indicator: what the entry form accepts, and so what an import accepts.
     `typed`: the entry form's field, which reads the text a person typed; an import gives it a plain number."""
     decimal_field, integer_field = (
-        (TypedDecimalField, TypedIntegerField) if typed else (forms.DecimalField, forms.IntegerField)
+        (TypedDecimalField, TypedIntegerField) if typed else (FiniteDecimalField, forms.IntegerField)
     )
     common = {"label": label, "required": False, "error_messages": _range_messages(kind, unit)}
     if kind == Indicator.Kind.PERCENT:

@@ -8,7 +8,14 @@ from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from communes.models import AdministrativeUnit, Membership, MembershipProposal, SecurityEvent
+from communes.models import (
+    AdministrativeUnit,
+    BoundaryUpload,
+    Membership,
+    MembershipProposal,
+    SecurityEvent,
+    UnitBoundary,
+)
 from criteria.models import (
     Assessment,
     CriteriaSet,
@@ -33,6 +40,8 @@ ADMIN_MODELS = [
     Membership,
     MembershipProposal,
     SecurityEvent,
+    UnitBoundary,
+    BoundaryUpload,
     CriteriaSet,
     Criterion,
     Indicator,
@@ -48,8 +57,17 @@ ADMIN_MODELS = [
     Evidence,
 ]
 # Changed only through the portal (proposals: through the admin's accept and reject actions; security events: by
-# what they record); read-only here.
-RESULT_MODELS = (Assessment, IndicatorValue, CriterionResult, Evidence, MembershipProposal, SecurityEvent)
+# what they record; boundaries: on the boundaries page); read-only here.
+RESULT_MODELS = (
+    Assessment,
+    IndicatorValue,
+    CriterionResult,
+    Evidence,
+    MembershipProposal,
+    SecurityEvent,
+    UnitBoundary,
+    BoundaryUpload,
+)
 
 
 def _admin_url(model, action: str, *args) -> str:
@@ -168,7 +186,16 @@ def objects(django_user_model, province, district, old_commune, new_commune) -> 
     evidence.file.save("bien-ban.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     evidence.save()
     event = SecurityEvent.objects.create(kind=SecurityEvent.Kind.SIGN_IN, user=officer, address="192.0.2.1")
+    square = {"type": "MultiPolygon", "coordinates": [[[[106, 22], [106.1, 22], [106.1, 22.1], [106, 22]]]]}
+    boundary = UnitBoundary.objects.create(
+        unit=old_commune, geometry=square, source_file="ranh-gioi.geojson", uploaded_by=officer
+    )
+    upload = BoundaryUpload.objects.create(
+        province=province, map=BoundaryUpload.Map.choices[0][0], file_name="ranh-gioi.geojson", user=officer
+    )
     return {
+        UnitBoundary: boundary,
+        BoundaryUpload: upload,
         AdministrativeUnit: old_commune,
         Evidence: evidence,
         Membership: membership,

@@ -1,6 +1,7 @@
 """axe-core on the key pages, signed in as the people who use them: no serious or critical violation."""
 
 import io
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -8,19 +9,14 @@ from django.urls import reverse
 from criteria.models import Assessment
 from criteria.services import criteria_set_for
 from tests.accessibility import assert_accessible
+from tests.browser_sign_in import sign_in as sign_in_as
 from tests.personas import PASSWORD
+
+sign_in = partial(sign_in_as, password=PASSWORD)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YEAR = 2019
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_load_state()
 
 
 def open_page(page, live_server, username, path):

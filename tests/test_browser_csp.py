@@ -13,21 +13,12 @@ from PIL import Image
 
 from communes.models import AdministrativeUnit
 from criteria.models import CriteriaSet
-from ntm_portal.demo.accounts import DEMO_PASSWORD
 from reports.services import report_create
+from tests.browser_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YEAR = 2025
-
-
-def sign_in(page, live_server, username, *, login_path="/accounts/login/"):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}{login_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("form#login-form input[type=submit], form[action$='/accounts/login/'] button[type=submit]")
 
 
 def visit(page, url):

@@ -8,21 +8,13 @@ from django.core.management import call_command
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment, CriterionResult
 from criteria.services import criteria_set_for
-from ntm_portal.demo.accounts import DEMO_PASSWORD
+from tests.browser_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YEAR = 2025
 # Criteria QĐ 318 lists no indicators for: their result is entered directly.
 DIRECT_CRITERIA = (1, 2, 4, 6, 7, 13, 16)
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_load_state()
 
 
 def grid_row(page, unit):
@@ -71,8 +63,9 @@ def test_a_commune_official_cannot_open_another_commune(page, live_server):
     call_command("load_demo")
     other = AdministrativeUnit.objects.get(name="Xã Chu Trinh")
     sign_in(page, live_server, "xa.hungdao")
-    own = page.url
-    assert "/communes/" in own  # the official lands on their own commune
+    with page.expect_navigation():
+        page.click("a.btn:text('Bắt đầu từ đây')")  # the home page's start: the official's own commune
+    assert "/communes/" in page.url
     response = page.goto(f"{live_server.url}/communes/{other.pk}/2021/")
     assert response.status == 404
     assert "Chu Trinh" not in page.content()

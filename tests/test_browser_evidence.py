@@ -11,20 +11,11 @@ from PIL import Image
 
 from communes.models import AdministrativeUnit
 from criteria.models import Evidence
-from ntm_portal.demo.accounts import DEMO_PASSWORD
+from tests.browser_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YEAR = 2025
-
-
-def sign_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_upload_review_and_see_the_results(page, live_server, tmp_path):

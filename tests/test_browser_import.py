@@ -2,24 +2,20 @@
 one error in the preview, upload the corrected file, confirm, and find the results on the grid."""
 
 import re
+from functools import partial
 
 import openpyxl
 import pytest
 
 from criteria.models import Assessment
+from tests.browser_sign_in import sign_in as sign_in_as
 from tests.personas import PASSWORD
+
+sign_in = partial(sign_in_as, password=PASSWORD)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YEAR = 2024
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_load_state()
 
 
 def fill(path, marks_by_name: dict[str, list[str]]) -> None:

@@ -31,7 +31,7 @@ def test_a_leader_sees_the_charts_and_downloads_the_issued_pdf(page, live_server
     page.fill("#id_username", "lanhdao")
     page.fill("#id_password", PASSWORD)
     page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/dashboard/$"))
+    page.wait_for_url(re.compile(r"/$"))  # the leader's next tasks, then the dashboard
     # The dashboard opens on the current year (no results yet in this province); the leader picks the year.
     page.goto(f"{live_server.url}/dashboard/?year={YEAR}")
 

@@ -1113,6 +1113,8 @@ NO_ADD = (
     "axes_accesslog",
     "axes_accessfailurelog",
     "communes_securityevent",
+    "communes_unitboundary",
+    "communes_boundaryupload",
 )
 NO_DELETE = (
     "ntm_portal_changerecord",
@@ -1123,6 +1125,8 @@ NO_DELETE = (
     "criteria_criterionresult",
     "criteria_evidence",
     "communes_membershipproposal",
+    "communes_unitboundary",
+    "communes_boundaryupload",
 )
 ADMIN_RULES: list[AdminRule] = [
     AdminRule("admin:login", staff="302", others="200"),

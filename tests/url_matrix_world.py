@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from communes.models import Membership, MembershipProposal
+from communes.models import Membership, MembershipProposal, UnitBoundary
 from communes.services import boundary_upload_check
 from criteria.models import (
     Assessment,
@@ -174,6 +174,10 @@ def build_matrix_world() -> MatrixWorld:
             ("F", "other_province_staff", world.other_province, world.other_commune),
         )
     }  # fmt: skip
+    square = {"type": "MultiPolygon", "coordinates": [[[[106, 22], [106.1, 22], [106.1, 22.1], [106, 22]]]]}
+    UnitBoundary.objects.create(  # an outline in force, for the admin's pages of boundaries
+        unit=world.commune_b, geometry=square, source_file="ranh-gioi.geojson", uploaded_by=users["province_staff"],
+    )  # fmt: skip
     return MatrixWorld(
         world, communes, assessments, evidence, reports, jobs, batches, sets, downloads, boundary_uploads, recognitions
     )
