@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: one per core (pytest-xdist); PYTEST_WORKERS=0 runs the suite in this process alone.
+PYTEST_WORKERS ?= auto
 
 .PHONY: install system-packages messages run worker test lint format ci migrations-check check demo backup restore clean
 
@@ -39,7 +41,7 @@ demo: install
 
 test: install
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -254,3 +254,18 @@ def test_the_next_years_targets_read_as_the_appendix_kh_column(people, province)
     blocks = report_document(report, figures).blocks
     text = " ".join(block.text for block in blocks if hasattr(block, "text"))
     assert "có thêm 02 xã đạt chuẩn nông thôn mới: xã Ba, xã Một; nâng tổng số xã đạt chuẩn lên 03 xã" in text
+
+
+@pytest.mark.django_db
+def test_the_list_keeps_its_status_filter_from_page_to_page(client, people, province):
+    from reports.views import REPORTS_PER_PAGE
+
+    Report.objects.bulk_create(
+        Report(unit=province, kind="annual", year_from=YEAR - n, year_to=YEAR - n, created_by=people["staff"])
+        for n in range(REPORTS_PER_PAGE + 1)
+    )
+    page = signed_in(client, people["staff"]).get(reverse("reports:list"), {"status": "draft"})
+    assert len(page.context["reports"]) == REPORTS_PER_PAGE
+    assert 'href="?status=draft&amp;page=2"' in page.content.decode()
+    second = client.get(reverse("reports:list"), {"status": "draft", "page": 2})
+    assert len(second.context["reports"]) == 1
