@@ -210,6 +210,7 @@ def _target_change_text(change) -> str:
     year, _sep, part = change.target.partition(":")
     values = {"year": year, "old": change.old_value or "—", "new": change.new_value or "—"}
     if part == "average":
+        values |= {key: number_format(Decimal(values[key])) for key in ("old", "new") if values[key] != "—"}
         return _("Average criteria per commune to reach in %(year)s: %(old)s → %(new)s") % values
     if part == "source":
         return _("Source decision of the targets of %(year)s: %(old)s → %(new)s") % values

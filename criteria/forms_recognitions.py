@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
 from criteria.evidence_forms import ACCEPTED_TYPES
+from criteria.forms import TypedDecimalField
 from criteria.models import Recognition, Tier
 from criteria.selectors import tiers_of_year
 from criteria.selectors.targets import YearTargets
@@ -51,10 +52,13 @@ class WithdrawalForm(forms.Form):
 class TargetsForm(forms.Form):
     """The communes planned for each tier of the year (one list per tier) and the average aimed at."""
 
-    average = forms.IntegerField(
+    average = TypedDecimalField(
         label=_("Average criteria per commune to reach"),
         required=False,
         min_value=0,
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
         help_text=_("Empty: no average is aimed at."),
     )
     source_decision = forms.CharField(label=_("Source decision"), max_length=200, required=False)

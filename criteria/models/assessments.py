@@ -1,6 +1,7 @@
 """What was found: a commune's assessment for a year, its values and results, recognitions and targets."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -182,7 +183,16 @@ class Target(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     tier = models.CharField(_("tier"), max_length=15, choices=Tier.choices, blank=True)
-    criteria_count = models.PositiveSmallIntegerField(_("criteria to meet"), null=True, blank=True)
+    # A province's or district's average per commune, as the plans write it ("16,44 tiêu chí/xã"); a whole number
+    # for a commune.
+    criteria_count = models.DecimalField(
+        _("criteria to meet"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     source_decision = models.CharField(_("source decision"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
 

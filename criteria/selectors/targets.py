@@ -2,6 +2,7 @@
 average number of criteria per commune aimed at (the reports read the same rows through recognitions.py)."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -15,7 +16,7 @@ from ntm_portal.models import ChangeRecord
 
 @dataclass(frozen=True)
 class YearTargets:
-    average: int | None  # criteria per commune; None: no average is aimed at
+    average: Decimal | None  # criteria per commune (16,44); None: no average is aimed at
     communes: dict[str, frozenset[int]] = field(default_factory=dict)  # tier → ids of the communes planned
     source_decision: str = ""
 

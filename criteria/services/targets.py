@@ -6,6 +6,8 @@ row of the unit itself holding the average. The year's targets are set as a whol
 is written, and every change is recorded (ChangeRecord about the unit) in the same transaction.
 """
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -94,7 +96,7 @@ def _changes(unit: AdministrativeUnit, year: int, before: YearTargets, after: Ye
 
     changes = []
     if before.average != after.average:
-        old, new = ("" if value is None else str(value) for value in (before.average, after.average))
+        old, new = (_average_text(value) for value in (before.average, after.average))
         changes.append(ChangeRecord(target=f"{year}:{AVERAGE}", old_value=old, new_value=new))
     for tier in tiers_of_year(year):
         old_ids, new_ids = before.communes.get(tier, frozenset()), after.communes.get(tier, frozenset())
@@ -105,6 +107,11 @@ def _changes(unit: AdministrativeUnit, year: int, before: YearTargets, after: Ye
             ChangeRecord(target=f"{year}:{SOURCE}", old_value=before.source_decision, new_value=after.source_decision)
         )
     return changes
+
+
+def _average_text(average: Decimal | int | None) -> str:
+    """The average as the history keeps it: its digits without trailing zeros ("16", "16.44")."""
+    return "" if average is None else format(Decimal(average).normalize(), "f")
 
 
 def _record(unit: AdministrativeUnit, user: AbstractUser, changes: list[ChangeRecord]) -> None:

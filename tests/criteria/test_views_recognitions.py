@@ -3,6 +3,7 @@ confirmation before a withdrawal, and the counts the dashboard and the report fi
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -188,6 +189,17 @@ def test_targets_set_on_the_province_page_reach_the_report_plan(client, world):
     assert re.search(r"<td>2022</td><td>Nông thôn mới</td><td>QĐ 867/QĐ-UBND</td>", commune_page)
 
 
+def test_an_average_is_typed_as_the_plans_write_it_with_its_decimals(client, world):
+    login(client, "province_staff")
+    client.post(targets_url(world), {"average": "16", "source_decision": ""})
+    response = client.post(targets_url(world), {"average": "16,44", "source_decision": "QĐ 867/QĐ-UBND"})
+    assert response.status_code == 302
+    assert report_figures(unit=world.province, year=2022).planned_average == Decimal("16.44")
+    page = client.get(targets_url(world)).content.decode()
+    assert 'data-figure="average-target">16,44' in page
+    assert "16 → 16,44" in page  # the history, in Vietnamese numbers
+
+
 def test_an_average_above_the_criteria_is_refused_in_vietnamese(client, world):
     response = login(client, "province_staff").post(targets_url(world), {"average": "25", "source_decision": ""})
     assert response.status_code == 400
@@ -236,7 +248,7 @@ def test_hostile_recognition_fields_are_refused_in_vietnamese(client, world, fie
     assert not Recognition.objects.exists()
 
 
-@pytest.mark.parametrize("written", [HUGE, "1e309", "-5", "abc", "16.5"])
+@pytest.mark.parametrize("written", [HUGE, "1e309", "-5", "abc", "16,444"])
 def test_hostile_averages_are_refused(client, world, written):
     response = login(client, "province_staff").post(targets_url(world), {"average": written, "source_decision": ""})
     assert response.status_code == 400
