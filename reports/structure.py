@@ -68,8 +68,9 @@ def map_chart(figures: ReportFigures) -> list[Block]:
         Chart(
             title=f"Bản đồ các xã theo số tiêu chí đạt năm {figures.year}",
             svg=map_svg.communes_map_svg(figures.map, bands=figures.partition, criteria=figures.criteria_count),
-            caption=f"Chưa có ranh giới: {', '.join(missing)}." if missing else "",
-        )
+            caption=f"Chưa có ranh giới: {wording.names_in_sentence(missing)}." if missing else "",
+        ),
+        *wording.map_names_blocks(figures),
     ]
 
 

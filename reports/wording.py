@@ -376,3 +376,20 @@ def _period_phrase(figures: ReportFigures) -> str:
 
 def _places(quantity) -> int:
     return max(0, -quantity.normalize().as_tuple().exponent)
+
+
+def map_names_blocks(figures: ReportFigures) -> list[Block]:
+    """The communes of the map by band, named: a printed map shows no names on hover."""
+    if figures.map is None:
+        return []
+    blocks: list[Block] = []
+    for band in figures.partition:
+        names = [commune.name for commune in figures.map.communes if band.low <= commune.met <= band.high]
+        if names:
+            label = band.label.replace("<", "dưới ")
+            blocks.append(
+                Paragraph(
+                    f"Đạt {label} tiêu chí ({count_text(len(names))} xã): {names_in_sentence(names)}.", bullet="-"
+                )
+            )
+    return blocks

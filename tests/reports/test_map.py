@@ -89,7 +89,7 @@ def test_the_dashboard_colours_each_commune_by_its_band_and_names_it(client, peo
     assert paths["Xã Hai"][1] == "Xã Hai: 17/19 tiêu chí"
     assert "19 tiêu chí (1 xã)" in page and "&lt;5 tiêu chí (1 xã)" in page  # the legend counts every commune
     assert "<td>Xã Ba</td><td>12/19</td><td>10-14</td>" in page  # the table beside the map
-    assert "Chưa có ranh giới: Xã Năm, Xã Sáu." in page
+    assert "Chưa có ranh giới: xã Năm, xã Sáu." in page
     assert 'style="' not in page.split('id="map-heading"')[1]  # strict CSP: presentation attributes only
 
 
@@ -112,11 +112,19 @@ def test_the_annual_report_pdf_prints_the_same_map(people, outlined):
     text = " ".join(pdf_text(files["pdf"]).split())
     assert "Bản đồ các xã theo số tiêu chí đạt năm 2021" in text
     assert "19 tiêu chí (1 xã)" in text and "15-18 tiêu chí (1 xã)" in text
-    assert "Chưa có ranh giới: Xã Năm, Xã Sáu." in text
+    assert "Chưa có ranh giới: xã Năm, xã Sáu." in text
+    # A printed map has no hover: its communes are named under it, band by band.
+    named = [
+        "Đạt 19 tiêu chí (01 xã): xã Một.",
+        "Đạt 15-18 tiêu chí (01 xã): xã Hai.",
+        "Đạt 10-14 tiêu chí (01 xã): xã Ba.",
+    ]
+    assert all(line in text for line in named), text
     # The DOCX shares the document: the map's title and caption around its picture.
     paragraphs = [paragraph.text for paragraph in docx.Document(io.BytesIO(files["docx"])).paragraphs]
     assert "Bản đồ các xã theo số tiêu chí đạt năm 2021" in paragraphs
-    assert "Chưa có ranh giới: Xã Năm, Xã Sáu." in paragraphs
+    assert "Chưa có ranh giới: xã Năm, xã Sáu." in paragraphs
+    assert {f"- {line}" for line in named} <= set(paragraphs)
 
 
 def test_a_boundary_belongs_to_its_map(world):
