@@ -18,6 +18,7 @@ from operator import attrgetter
 from django.utils import translation
 from openpyxl import Workbook
 
+from criteria.models import Tier
 from funding.selectors import FundingSummary, SourceLine
 from funding.selectors import share as funding_share
 from reports.appendix_sheets import (
@@ -38,6 +39,7 @@ from reports.numbers import MILLION
 
 MICRO = Decimal("0.000001")
 NTM, ADVANCED, MODEL = TIERS
+MODERN = Tier.MODERN
 
 
 def appendix_xlsx(figures: ReportFigures) -> bytes:
@@ -149,6 +151,7 @@ TIER_TEXT = {
     NTM: "Số xã đạt chuẩn NTM",
     ADVANCED: "Số xã đạt chuẩn NTM nâng cao",
     MODEL: "Số xã đạt chuẩn NTM kiểu mẫu",
+    MODERN: "Số xã đạt chuẩn NTM hiện đại",
 }
 
 
@@ -237,7 +240,7 @@ def summary_rows(
         yield line(None, "Tỷ lệ", PERCENT, _band_share(band.key), number_format=DECIMAL_FORMAT, indent=1)
 
     yield section("5", "Số xã được công nhận đạt chuẩn (giữ danh hiệu đến cuối năm)")
-    for position, tier in enumerate(TIERS, 1):
+    for position, tier in enumerate((each.tier for each in figures.tiers), 1):
         yield line(f"5.{position}", TIER_TEXT[tier], COMMUNES, _held(tier), _plan_holding(tier))
         yield line(None, "Trong đó công nhận mới", COMMUNES, _new(tier), _plan_new(tier), indent=1)
 
@@ -285,8 +288,8 @@ def _new(tier: str) -> Callable[[YearSummary], int]:
 
 
 def _plan_holding(tier: str) -> Callable[[PlanFigures], int]:
-    return lambda plan: plan.holding[tier]
+    return lambda plan: plan.holding.get(tier, 0)
 
 
 def _plan_new(tier: str) -> Callable[[PlanFigures], int]:
-    return lambda plan: plan.new[tier]
+    return lambda plan: plan.new.get(tier, 0)

@@ -59,9 +59,9 @@ def recognition_blocks(figures: ReportFigures) -> list[Block]:
         f"Lũy kế đến hết năm {figures.year} có {count_text(ntm.held)}/{integer_text(figures.communes)} xã đạt chuẩn "
         f"nông thôn mới, chiếm {percent_text(ntm.share)} tổng số xã thực hiện Chương trình"
     )
-    for tier, label in (("ntm_nang_cao", "nông thôn mới nâng cao"), ("ntm_kieu_mau", "nông thôn mới kiểu mẫu")):
-        if figures.tier(tier).held:
-            held += f"; {count_text(figures.tier(tier).held)} xã đạt chuẩn {label}"
+    for higher in figures.tiers[1:]:  # nâng cao and kiểu mẫu until 2025, hiện đại from 2026
+        if higher.held:
+            held += f"; {count_text(higher.held)} xã đạt chuẩn {HIGHER_TIER_WORDS[higher.tier]}"
     blocks: list[Block] = [Paragraph(new), Paragraph(held + ".")]
     if figures.criteria_count:
         blocks.append(Paragraph(met_all_sentence(figures)))
@@ -69,6 +69,13 @@ def recognition_blocks(figures: ReportFigures) -> list[Block]:
         blocks.append(Paragraph(f"Các xã trong kế hoạch chưa đạt chuẩn: {names_in_sentence(ntm.missed)}."))
     blocks.append(Paragraph(bands_sentence(figures)))
     return blocks
+
+
+HIGHER_TIER_WORDS = {
+    "ntm_nang_cao": "nông thôn mới nâng cao",
+    "ntm_kieu_mau": "nông thôn mới kiểu mẫu",
+    "ntm_hien_dai": "nông thôn mới hiện đại",
+}
 
 
 def met_all_sentence(figures: ReportFigures) -> str:

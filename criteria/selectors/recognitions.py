@@ -20,6 +20,11 @@ MODERN_PERIOD_START = 2026
 MODERN_TIERS = (Tier.NTM, Tier.MODERN)
 
 
+def holds(held_tier: str, tier: str) -> bool:
+    """A commune holding a higher tier holds the lower ones ("đạt chuẩn NTM" counts nâng cao and hiện đại)."""
+    return TIER_RANK[held_tier] >= TIER_RANK[tier]
+
+
 def tiers_of_year(year: int) -> tuple[str, ...]:
     """The tiers a commune may be recognised for or aim at in `year`, lowest first."""
     return MODERN_TIERS if year >= MODERN_PERIOD_START else TIERS
@@ -57,12 +62,13 @@ class PeriodRecognitions:
 def period_recognitions(*, unit: AdministrativeUnit, commune_ids: list[int], start: int, year: int):
     held = tuple(recognitions_held(year=year).filter(unit_id__in=commune_ids).values_list("unit_id", "tier"))
     new = tuple(
-        Recognition.objects.filter(unit_id__in=commune_ids, tier__in=TIERS, year__gte=start, year__lte=year)
+        Recognition.objects.filter(unit_id__in=commune_ids, year__gte=start, year__lte=year)
         .order_by("decision_date", "unit__name")
         .values_list("tier", "unit__name")
     )
     planned = tuple(
-        Target.objects.filter(unit_id__in=[*commune_ids, unit.pk], tier__in=TIERS, year__gte=start, year__lte=year)
+        Target.objects.filter(unit_id__in=[*commune_ids, unit.pk], year__gte=start, year__lte=year)
+        .exclude(tier="")
         .order_by("unit__name")
         .values_list("tier", "unit_id", "unit__name")
     )

@@ -219,7 +219,9 @@ class YearSummary:
         return half_up(self.average)
 
     def tier(self, tier: str) -> TierFigures:
-        return next(figures for figures in self.tiers if figures.tier == tier)
+        """The figures of a tier; none held in a year whose tiers do not include it (nâng cao from 2026)."""
+        found = next((figures for figures in self.tiers if figures.tier == tier), None)
+        return found or TierFigures(tier=tier, label="", held=0, share=None, new=(), planned=(), missed=())
 
     def band(self, key: str) -> BandFigures | None:
         return next((band for band in self.bands if band.key == key), None)

@@ -10,7 +10,7 @@ from communes.selectors import current_boundaries, unit_names_within
 from criteria import selectors
 from criteria.bands import ALL_MET
 from criteria.models import CriteriaSet, Tier
-from criteria.selectors import TIERS, ResultsGrid, YearResults
+from criteria.selectors import ResultsGrid, YearResults, holds, tiers_of_year
 from funding.selectors import Period, funding_kinds, funding_summary
 from ntm_portal.numbers import half_up
 from reports.figures.data import (
@@ -157,9 +157,8 @@ def _tiers(unit: AdministrativeUnit, results: YearResults, *, start: int) -> tup
     recognitions = selectors.period_recognitions(unit=unit, commune_ids=ids, start=start, year=results.year)
     labels = {tier: str(label) for tier, label in Tier.choices}
     figures = []
-    for rank, tier in enumerate(TIERS):
-        # A commune holding a higher tier holds this one too ("đạt chuẩn NTM" counts nâng cao communes).
-        holding = {unit_id for unit_id, held_tier in recognitions.held if held_tier in TIERS[rank:]}
+    for tier in tiers_of_year(results.year):  # 2016-2025: NTM, nâng cao, kiểu mẫu; from 2026: NTM, hiện đại
+        holding = {unit_id for unit_id, held_tier in recognitions.held if holds(held_tier, tier)}
         planned = [(unit_id, name) for planned_tier, unit_id, name in recognitions.planned if planned_tier == tier]
         figures.append(
             TierFigures(
@@ -293,9 +292,8 @@ def plan_figures(*, unit: AdministrativeUnit, year: int, held_in: int) -> PlanFi
     targeted = [(unit_id, tier) for unit_id, tier, _count, _name in targets if unit_id != unit.pk and tier]
     held = list(selectors.highest_tiers(unit_ids=communes, year=held_in).items())
     holding, new = {}, {}
-    for rank, tier in enumerate(TIERS):
-        higher = TIERS[rank:]
-        reaching = {unit_id for unit_id, target_tier in [*targeted, *held] if target_tier in higher}
+    for tier in tiers_of_year(year):
+        reaching = {unit_id for unit_id, target_tier in [*targeted, *held] if holds(target_tier, tier)}
         holding[tier] = len(reaching)
         new[tier] = sum(1 for _unit_id, target_tier in targeted if target_tier == tier)
     return PlanFigures(
@@ -306,7 +304,7 @@ def plan_figures(*, unit: AdministrativeUnit, year: int, held_in: int) -> PlanFi
         new=new,
         new_names={
             tier: tuple(name for unit_id, target, _count, name in targets if unit_id != unit.pk and target == tier)
-            for tier in TIERS
+            for tier in tiers_of_year(year)
         },
     )
 
